@@ -1,0 +1,47 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Aggregator.Api.Security;
+
+/// <summary>Configuration section "Api".</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+    /// <summary>The operators' key (X-Api-Key or Authorization: Bearer). Unset: operator endpoints accept loopback callers only.</summary>
+    public string? Key { get; set; }
+}
+
+/// <summary>Guards operator endpoints (create, change, delete, refresh, import).</summary>
+public sealed class OperatorAuthFilter(Microsoft.Extensions.Options.IOptions<ApiOptions> options, ILogger<OperatorAuthFilter> log) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (IsAllowed(http, options.Value.Key)) return await next(context);
+        log.LogWarning("Operator request refused: {Method} {Path} from {Remote}", http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Unauthorized",
+            detail: string.IsNullOrEmpty(options.Value.Key)
+                ? "Operator endpoints accept only local callers until Api:Key is configured."
+                : "Operator endpoints need the API key, in the X-Api-Key header or as Authorization: Bearer <key>.");
+    }
+
+    public static bool IsAllowed(HttpContext http, string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            // No remote address means an in-process caller (the test host), never the network.
+            var remote = http.Connection.RemoteIpAddress;
+            return remote is null || IPAddress.IsLoopback(remote);
+        }
+        var presented = http.Request.Headers["X-Api-Key"].FirstOrDefault();
+        var authorization = http.Request.Headers.Authorization.FirstOrDefault();
+        if (presented is null && authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)
+            presented = authorization["Bearer ".Length..].Trim();
+        // Comparing hashes keeps the comparison constant-time whatever the lengths.
+        return presented is not null && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Aggregator.Core.Extraction;
+using Aggregator.Core.Fetching;
+using Aggregator.Core.Parsing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Cli.Commands;
+
+/// <summary>aggregator extract &lt;html-file-or-url&gt; [--url ORIGINAL_URL]: the extraction stage alone, as ingestion runs it.</summary>
+public static class ExtractCommand
+{
+    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout)
+    {
+        if (args.Positional.Count != 1) throw new ArgumentException("usage: aggregator extract <html-file-or-url> [--url ORIGINAL_URL]");
+        var source = args.Positional[0];
+        string html;
+        Uri url;
+        if (File.Exists(source))
+        {
+            html = FeedText.Decode(await File.ReadAllBytesAsync(source), null);
+            url = args.Option("url") is { } original ? new Uri(original) : new Uri(Path.GetFullPath(source));
+        }
+        else
+        {
+            if (!Uri.TryCreate(source, UriKind.Absolute, out var page) || page.Scheme is not ("http" or "https"))
+                throw new ArgumentException($"'{source}' is neither an existing file nor an http(s) URL.");
+            using var host = CliHost.Build();
+            var fetched = await host.Services.GetRequiredService<HttpFetcher>().FetchAsync(page, FetchKind.Page);
+            html = FeedText.Decode(fetched.Body, fetched.Charset);
+            url = args.Option("url") is { } original ? new Uri(original) : fetched.FinalUrl;
+        }
+        var article = ArticleExtractor.Extract(html, url);
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(new
+        {
+            title = article.Title,
+            byline = article.Byline,
+            published = article.Published,
+            text = article.Text,
+        }));
+        return 0;
+    }
+}

@@ -1,0 +1,23 @@
+using Aggregator.Core.Feeds;
+using Aggregator.Core.Fetching;
+using Aggregator.Core.Ingestion;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Aggregator.Core;
+
+public static class CoreServices
+{
+    /// <summary>The pipeline stages shared by the API, the jobs and the CLI.</summary>
+    public static IServiceCollection AddAggregatorCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddFetching(configuration);
+        services.Configure<IngestionOptions>(configuration.GetSection(IngestionOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StoryBuilder>();
+        services.AddSingleton<FeedPoller>();
+        services.AddSingleton<FeedService>();
+        return services;
+    }
+}

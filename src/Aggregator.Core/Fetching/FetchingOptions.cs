@@ -1,0 +1,20 @@
+namespace Aggregator.Core.Fetching;
+
+/// <summary>Configuration section "Fetching": how feeds and article pages are downloaded.</summary>
+public sealed class FetchingOptions
+{
+    public const string Section = "Fetching";
+
+    /// <summary>Allows loopback, private and link-local addresses (tests, private deployments). Off by default: see SECURITY.md.</summary>
+    public bool AllowPrivateNetworks { get; set; }
+    public string UserAgent { get; set; } = "Aggregator/1.0 (news aggregator; +https://github.com/aggregator/aggregator)";
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Whole request, body included, retries included: a stalled body ends here.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public long MaxFeedBytes { get; set; } = 10 * 1024 * 1024;
+    public long MaxPageBytes { get; set; } = 5 * 1024 * 1024;
+    public int MaxRedirects { get; set; } = 5;
+    /// <summary>Extra attempts on network errors and 500/502/504 within one fetch.</summary>
+    public int Retries { get; set; } = 2;
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(300);
+}

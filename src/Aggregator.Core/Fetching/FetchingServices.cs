@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Aggregator.Core.Fetching;
+
+public static class FetchingServices
+{
+    /// <summary>Registers the "aggregator" HTTP client: address guard, decompression, redirects, retries of transient failures.</summary>
+    public static IServiceCollection AddFetching(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<FetchingOptions>(configuration.GetSection(FetchingOptions.Section));
+        services.AddSingleton<HttpFetcher>();
+        services.AddHttpClient(HttpFetcher.ClientName, (sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
+                client.Timeout = Timeout.InfiniteTimeSpan; // HttpFetcher owns the time budget, body included
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AutomaticDecompression = DecompressionMethods.All,
+                    ConnectTimeout = options.ConnectTimeout,
+                    AllowAutoRedirect = true,
+                    MaxAutomaticRedirections = options.MaxRedirects,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    MaxConnectionsPerServer = 8,
+                    UseCookies = false,
+                    ConnectCallback = (context, ct) => NetworkGuard.ConnectAsync(context.DnsEndPoint, options.AllowPrivateNetworks, ct),
+                };
+            })
+            .AddResilienceHandler("transient-retry", (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<FetchingOptions>>().Value;
+                if (options.Retries <= 0) return;
+                builder.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.Retries,
+                    Delay = options.RetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    // 429 and 503 are not retried here: their Retry-After is honoured by scheduling the next poll.
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                    {
+                        { Exception: HttpRequestException e } => e.InnerException is not BlockedAddressException,
+                        { Result.StatusCode: HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout } => true,
+                        _ => false,
+                    }),
+                });
+            });
+        return services;
+    }
+}

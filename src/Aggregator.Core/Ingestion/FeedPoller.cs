@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using Aggregator.Core.Dedup;
+using Aggregator.Core.Feeds;
+using Aggregator.Core.Fetching;
+using Aggregator.Core.Model;
+using Aggregator.Core.Parsing;
+using Aggregator.Core.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Core.Ingestion;
+
+/// <summary>
+/// One poll of one feed, the whole pipeline: fetch → parse → dedup → (extract, tag: <see cref="StoryBuilder"/>) → store,
+/// then the feed's health. The Hangfire job, the API's refresh and the CLI all come through here.
+/// </summary>
+public sealed class FeedPoller(
+    HttpFetcher fetcher,
+    StoryBuilder builder,
+    IFeedStore feeds,
+    IStoryStore stories,
+    IOptions<IngestionOptions> options,
+    TimeProvider clock,
+    ILogger<FeedPoller> log)
+{
+    /// <param name="force">Poll even when the feed is disabled or resting after failures (an operator's refresh).</param>
+    public async Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct = default)
+    {
+        var feed = await feeds.GetAsync(feedId, ct);
+        if (feed is null) return Skipped($"feed {feedId}", "The feed does not exist (deleted?).");
+        var now = clock.GetUtcNow();
+        if (!force && !PollSchedule.IsDue(feed, now)) return Skipped(feed.Url, "The feed is not due (disabled, resting after failures, or polled recently).");
+        if (!await feeds.TryLeaseAsync(feedId, options.Value.PollLease, ct)) return Skipped(feed.Url, "Another worker is polling this feed.");
+        try
+        {
+            return await PollLeasedAsync(feed, options.Value.FetchArticles, ct);
+        }
+        finally
+        {
+            await feeds.ReleaseLeaseAsync(feedId, CancellationToken.None);
+        }
+    }
+
+    private async Task<IngestionReport> PollLeasedAsync(Feed feed, bool fetchArticles, CancellationToken ct)
+    {
+        var validators = new Validators(feed.Health.ETag, feed.Health.LastModified);
+        FetchResult fetched;
+        ParsedFeed parsed;
+        try
+        {
+            fetched = await fetcher.FetchAsync(new Uri(feed.Url), FetchKind.Feed, validators, ct);
+            if (fetched.NotModified)
+            {
+                await RecordSuccessAsync(feed, fetched.Status, validators, feed.Health.Format, ct);
+                return new IngestionReport { Feed = feed.Url, Format = feed.Health.Format, Outcome = PollOutcome.NotModified };
+            }
+            parsed = FeedParser.Parse(fetched.Body, fetched.Charset, fetched.FinalUrl);
+        }
+        catch (FetchException e)
+        {
+            return await RecordFailureAsync(feed, e.Message, e.Status, e.RetryAfter, ct);
+        }
+        catch (FeedParseException e)
+        {
+            return await RecordFailureAsync(feed, e.Message, status: 200, retryAfter: null, ct);
+        }
+        var report = await IngestAsync(feed, parsed, fetchArticles, ct);
+        await RecordSuccessAsync(feed, fetched.Status, fetched.Validators, parsed.Format, ct);
+        return report;
+    }
+
+    /// <summary>Stores the new items of an already parsed feed (the CLI's file input enters here).</summary>
+    public async Task<IngestionReport> IngestAsync(Feed feed, ParsedFeed parsed, bool fetchArticles, CancellationToken ct = default)
+    {
+        var items = parsed.Items
+            .DistinctBy(i => i.Guid)
+            .Take(options.Value.MaxItemsPerPoll)
+            .ToList();
+        var errors = new ConcurrentQueue<string>();
+        int stored = 0, duplicates = 0;
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ArticleConcurrency, CancellationToken = ct },
+            async (item, token) =>
+            {
+                try
+                {
+                    var existing = await stories.FindExistingAsync(feed.Id, item.Guid, CanonicalLink.From(item.Link), token);
+                    if (existing is { } known)
+                    {
+                        if (!known.InThisFeed) await stories.LinkAsync(feed.Id, item.Guid, known.StoryId, token);
+                        Interlocked.Increment(ref duplicates);
+                        return;
+                    }
+                    var (story, warning) = await builder.BuildAsync(feed.Id, item, fetchArticles, token);
+                    if (warning is not null) errors.Enqueue(warning);
+                    var (_, result) = await stories.SaveAsync(story, token);
+                    Interlocked.Increment(ref result == SaveResult.Stored ? ref stored : ref duplicates);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "Item {Guid} of feed {FeedId} failed", item.Guid, feed.Id);
+                    errors.Enqueue($"{item.Link ?? item.Guid}: {e.Message}");
+                }
+            });
+        log.LogInformation("Feed {FeedId}: {Items} items, {Stored} stored, {Duplicates} duplicates", feed.Id, items.Count, stored, duplicates);
+        return new IngestionReport
+        {
+            Feed = feed.Url,
+            Format = parsed.Format,
+            Items = items.Count,
+            Stored = stored,
+            Duplicates = duplicates,
+            Errors = errors.ToList(),
+            Outcome = PollOutcome.Ingested,
+        };
+    }
+
+    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return feeds.RecordHealthAsync(feed.Id, feed.Health with
+        {
+            LastAttemptAt = now,
+            LastSuccessAt = now,
+            LastStatus = status,
+            LastError = null,
+            ConsecutiveFailures = 0,
+            NotBefore = null,
+            ETag = validators.ETag,
+            LastModified = validators.LastModified,
+            Format = format,
+        }, ct);
+    }
+
+    private async Task<IngestionReport> RecordFailureAsync(Feed feed, string error, int? status, TimeSpan? retryAfter, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var failures = feed.Health.ConsecutiveFailures + 1;
+        var rest = Backoff.Delay(failures, TimeSpan.FromMinutes(feed.IntervalMinutes), options.Value.MaxBackoff, retryAfter);
+        log.LogWarning("Feed {FeedId} ({Url}) failed ({Failures} in a row), resting {Rest}: {Error}", feed.Id, feed.Url, failures, rest, error);
+        await feeds.RecordHealthAsync(feed.Id, feed.Health with
+        {
+            LastAttemptAt = now,
+            LastStatus = status,
+            LastError = error,
+            ConsecutiveFailures = failures,
+            NotBefore = now + rest,
+        }, ct);
+        return new IngestionReport { Feed = feed.Url, Format = feed.Health.Format, Errors = [error], Outcome = PollOutcome.Failed };
+    }
+
+    private static IngestionReport Skipped(string feed, string reason) =>
+        new() { Feed = feed, Errors = [reason], Outcome = PollOutcome.Skipped };
+}

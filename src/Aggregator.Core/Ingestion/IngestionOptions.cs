@@ -1,0 +1,18 @@
+namespace Aggregator.Core.Ingestion;
+
+/// <summary>Configuration section "Ingestion".</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    /// <summary>At most this many items are taken from one poll (the newest first, as feeds list them).</summary>
+    public int MaxItemsPerPoll { get; set; } = 200;
+    /// <summary>Article pages fetched and extracted at once within one poll.</summary>
+    public int ArticleConcurrency { get; set; } = 4;
+    public bool FetchArticles { get; set; } = true;
+    /// <summary>Longest stored text, in characters.</summary>
+    public int MaxTextLength { get; set; } = 100_000;
+    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Back-off after consecutive failures doubles from the feed's interval up to this; polling never stops for good.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(6);
+}

@@ -1,0 +1,66 @@
+using Aggregator.Nlp;
+
+namespace Aggregator.Core.Model;
+
+public enum ExtractionStatus
+{
+    /// <summary>Main text extracted from the article page.</summary>
+    Extracted,
+    /// <summary>The page failed or its extraction was poor; the feed's own content or summary is used.</summary>
+    FeedContent,
+    /// <summary>Article fetching was switched off; the feed's own content or summary is used.</summary>
+    NotAttempted,
+}
+
+/// <summary>A story ready to store: everything the pipeline learnt about one feed item.</summary>
+public sealed record NewStory
+{
+    public required long FeedId { get; init; }
+    public required string Guid { get; init; }
+    public required string Title { get; init; }
+    public string? Link { get; init; }
+    public string? Author { get; init; }
+    public required DateTimeOffset Published { get; init; }
+    public string? Summary { get; init; }
+    public required string Text { get; init; }
+    public required ExtractionStatus Extraction { get; init; }
+    public required string ContentHash { get; init; }
+    public IReadOnlyList<StoryMention> Mentions { get; init; } = [];
+    public string? TaggerVersion { get; init; }
+}
+
+/// <summary>One tagged mention; offsets index the title (Field = Title) or the text (Field = Text).</summary>
+public sealed record StoryMention(StoryField Field, int Start, int End, EntityType Type, string Text, string Canonical);
+
+public enum StoryField { Title, Text }
+
+public sealed record FeedRef(long Id, string Name);
+
+/// <summary>A search hit: what a list of stories shows.</summary>
+public sealed record StorySummary
+{
+    public long Id { get; init; }
+    public required string Title { get; init; }
+    public string? Link { get; init; }
+    public IReadOnlyList<FeedRef> Feeds { get; init; } = [];
+    public DateTimeOffset Published { get; init; }
+    /// <summary>HTML-escaped text with &lt;mark&gt; around matched terms.</summary>
+    public string? Snippet { get; init; }
+}
+
+/// <summary>The whole stored story.</summary>
+public sealed record Story
+{
+    public long Id { get; init; }
+    public required string Title { get; init; }
+    public string? Link { get; init; }
+    public string? Author { get; init; }
+    public DateTimeOffset Published { get; init; }
+    public DateTimeOffset FirstSeen { get; init; }
+    public string? Summary { get; init; }
+    public required string Text { get; init; }
+    public ExtractionStatus Extraction { get; init; }
+    public IReadOnlyList<FeedRef> Feeds { get; init; } = [];
+    public IReadOnlyList<StoryMention> Mentions { get; init; } = [];
+    public string? TaggerVersion { get; init; }
+}

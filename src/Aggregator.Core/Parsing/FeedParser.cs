@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using CodeHollow.FeedReader;
+
+namespace Aggregator.Core.Parsing;
+
+/// <summary>
+/// Bytes in, one common feed model out: decodes, repairs, checks that no DTD is left, then lets
+/// CodeHollow.FeedReader detect the format (RSS 0.9x/1.0/2.0, Atom, JSON Feed) and map the entries.
+/// </summary>
+public static class FeedParser
+{
+    private static readonly XmlReaderSettings NoDtd = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    /// <param name="baseUrl">Where the document came from; relative links resolve against it.</param>
+    /// <exception cref="FeedParseException">Not a feed, even after repair; the message says why.</exception>
+    public static ParsedFeed Parse(ReadOnlySpan<byte> body, string? charset, Uri? baseUrl)
+    {
+        var text = FeedText.Decode(body, charset).TrimStart();
+        if (text.Length == 0) throw new FeedParseException("The document is empty.");
+        if (LooksLikeHtml(text))
+            throw new FeedParseException("The document is an HTML page, not a feed (RSS, Atom or JSON Feed).");
+
+        Feed feed;
+        if (text[0] == '{')
+        {
+            feed = Read(text);
+        }
+        else
+        {
+            var xml = FeedRepair.Repair(text);
+            EnsureNoDtd(xml);
+            feed = Read(xml);
+        }
+        if (feed.Type == FeedType.Unknown)
+            throw new FeedParseException("The document is XML but not a feed: its root is not rss, RDF, feed or a JSON Feed.");
+
+        var feedLink = Resolve(baseUrl, feed.Link) is { } link ? new Uri(link) : baseUrl;
+        var items = feed.Items.Select(item => ToItem(item, feedLink)).ToList();
+        return new ParsedFeed(FormatName(feed.Type), Clean(feed.Title), feedLink?.AbsoluteUri, items);
+    }
+
+    private static Feed Read(string document)
+    {
+        try { return FeedReader.ReadFromString(document); }
+        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or ArgumentException or NullReferenceException)
+        {
+            throw new FeedParseException($"The feed could not be read, even after repair: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Belt and braces after <see cref="FeedRepair"/>: FeedReader processes DTDs, so none may reach it.</summary>
+    private static void EnsureNoDtd(string xml)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), NoDtd);
+            while (reader.Read()) { }
+        }
+        catch (XmlException e)
+        {
+            throw new FeedParseException($"The feed is not well-formed XML, even after repair: {e.Message}", e);
+        }
+    }
+
+    private static bool LooksLikeHtml(string text) =>
+        text.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+
+    private static ParsedItem ToItem(FeedItem item, Uri? feedLink)
+    {
+        var link = Resolve(feedLink, item.Link);
+        var title = Clean(item.Title);
+        var published = FeedDates.Parse(item.PublishingDateString)
+            ?? (item.PublishingDate is { } date ? new DateTimeOffset(DateTime.SpecifyKind(date, DateTimeKind.Utc)) : null);
+        var summary = NullIfBlank(item.Description);
+        var content = NullIfBlank(item.Content);
+        var guid = NullIfBlank(item.Id) ?? link ?? Hash(title + "\n" + published?.ToString("O") + "\n" + summary);
+        return new ParsedItem
+        {
+            Guid = guid.Trim(),
+            Title = title ?? "",
+            Link = link,
+            Author = Clean(item.Author),
+            Published = published,
+            Summary = summary,
+            Content = content,
+        };
+    }
+
+    /// <summary>An absolute http(s) link, resolved against the feed's address when relative.</summary>
+    private static string? Resolve(Uri? baseUrl, string? link)
+    {
+        if (string.IsNullOrWhiteSpace(link)) return null;
+        link = link.Trim();
+        Uri? uri;
+        if (!Uri.TryCreate(link, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https"))
+        {
+            if (baseUrl is null || !Uri.TryCreate(baseUrl, link, out uri)) return null;
+        }
+        return uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
+    }
+
+    private static string FormatName(FeedType type) => type switch
+    {
+        FeedType.Atom => "atom",
+        FeedType.Rss_0_91 => "rss-0.91",
+        FeedType.Rss_0_92 => "rss-0.92",
+        FeedType.Rss_1_0 => "rss-1.0",
+        FeedType.Rss_2_0 or FeedType.MediaRss or FeedType.Rss => "rss-2.0",
+        FeedType.JsonFeed => "json-feed",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    private static string? Clean(string? text) => NullIfBlank(text) is { } value ? Extraction.HtmlText.ToPlainText(value) : null;
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static string Hash(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}

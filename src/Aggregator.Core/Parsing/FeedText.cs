@@ -1,0 +1,52 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Core.Parsing;
+
+/// <summary>
+/// Decodes a fetched document to text. The charset comes from the byte-order mark, then the HTTP header, then the
+/// XML declaration; undeclared bytes that are not valid UTF-8 are read as Windows-1252 (a superset of Latin-1),
+/// which is what such feeds almost always are.
+/// </summary>
+public static partial class FeedText
+{
+    static FeedText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static string Decode(ReadOnlySpan<byte> bytes, string? headerCharset)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return Encoding.UTF8.GetString(bytes[3..]);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return Encoding.Unicode.GetString(bytes[2..]);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return Encoding.BigEndianUnicode.GetString(bytes[2..]);
+
+        var declared = EncodingFor(headerCharset) ?? EncodingFor(DeclaredCharset(bytes));
+        if (declared is not null && declared.CodePage != Encoding.UTF8.CodePage) return declared.GetString(bytes);
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Declared or assumed UTF-8 that is not: the usual culprit is Latin-1/Windows-1252 text.
+            return Encoding.GetEncoding(1252).GetString(bytes);
+        }
+    }
+
+    private static Encoding? EncodingFor(string? charset)
+    {
+        if (string.IsNullOrWhiteSpace(charset)) return null;
+        try { return Encoding.GetEncoding(charset.Trim().Trim('"', '\'')); }
+        catch (ArgumentException) { return null; }
+    }
+
+    private static string? DeclaredCharset(ReadOnlySpan<byte> bytes)
+    {
+        var head = Encoding.ASCII.GetString(bytes[..Math.Min(bytes.Length, 512)]);
+        var match = XmlDeclarationEncoding().Match(head);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex("""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")]
+    private static partial Regex XmlDeclarationEncoding();
+}

@@ -1,0 +1,27 @@
+using Aggregator.Core.Model;
+
+namespace Aggregator.Core.Stores;
+
+public interface IFeedStore
+{
+    Task<IReadOnlyList<Feed>> ListAsync(CancellationToken ct = default);
+    Task<Feed?> GetAsync(long id, CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds a feed unless one with the same (normalised) URL exists, and returns the feed with whether it was created.
+    /// A deleted feed with that URL comes back only when <paramref name="reviveDeleted"/> is set, so a seed file
+    /// never undoes an operator's deletion.
+    /// </summary>
+    Task<(Feed Feed, bool Created)> AddAsync(FeedDefinition definition, bool reviveDeleted, CancellationToken ct = default);
+
+    Task<Feed?> UpdateAsync(long id, FeedPatch patch, CancellationToken ct = default);
+
+    /// <summary>Stops polling and hides the feed; its stories stay.</summary>
+    Task<bool> DeleteAsync(long id, CancellationToken ct = default);
+
+    /// <summary>Claims the feed for one poll, so that two workers never poll it at once. False when another holds it.</summary>
+    Task<bool> TryLeaseAsync(long id, TimeSpan duration, CancellationToken ct = default);
+    Task ReleaseLeaseAsync(long id, CancellationToken ct = default);
+
+    Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default);
+}

@@ -1,0 +1,27 @@
+using Aggregator.Core.Model;
+
+namespace Aggregator.Core.Stores;
+
+public enum SaveResult { Stored, Duplicate }
+
+/// <summary>A story an incoming item already became, and whether this feed is already linked to it under the item's GUID.</summary>
+public sealed record ExistingStory(long StoryId, bool InThisFeed);
+
+public interface IStoryStore
+{
+    /// <summary>The story an item already became: same GUID in this feed, or else the same canonical link.</summary>
+    Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default);
+
+    /// <summary>Records that the feed carries an existing story under this GUID.</summary>
+    Task LinkAsync(long feedId, string guid, long storyId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Stores the story in one short transaction, unless an equal one (GUID in feed, link or content hash) is already
+    /// there, in which case the feed is linked to that one. Safe against concurrent writers.
+    /// </summary>
+    Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default);
+
+    Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
+    Task<Story?> GetAsync(long id, CancellationToken ct = default);
+    Task<bool> PingAsync(CancellationToken ct = default);
+}

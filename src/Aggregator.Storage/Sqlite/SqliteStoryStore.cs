@@ -1,0 +1,226 @@
+using System.Data.Common;
+using System.Net;
+using Aggregator.Core.Model;
+using Aggregator.Core.Stores;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using static Aggregator.Storage.Sqlite.UnixTime;
+
+namespace Aggregator.Storage.Sqlite;
+
+public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock) : IStoryStore
+{
+    /// <summary>Relevance ranking looks at the newest this-many matches: bm25 costs per matching row.</summary>
+    private const int RelevanceCandidates = 10_000;
+    private const char MarkStart = '\uE000', MarkEnd = '\uE001';
+
+    public async Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await FindExistingAsync(connection, null, feedId, guid, canonicalLink, contentHash: null);
+    }
+
+    private static async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
+    {
+        var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
+            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
+        if (inFeed is { } id) return new ExistingStory(id, true);
+        var other = await connection.QueryFirstOrDefaultAsync<long?>("""
+            SELECT id FROM stories WHERE link = @link
+            UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
+            LIMIT 1
+            """, new { link, contentHash }, transaction);
+        return other is { } otherId ? new ExistingStory(otherId, false) : null;
+    }
+
+    public async Task LinkAsync(long feedId, string guid, long storyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync("INSERT OR IGNORE INTO story_feeds (feed_id, guid, story_id) VALUES (@feedId, @guid, @storyId)",
+            new { feedId, guid, storyId });
+    }
+
+    public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        // BEGIN IMMEDIATE: take the write lock before reading, so the duplicate check and the insert are one step.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, story.Link, story.ContentHash);
+        if (existing is not null)
+        {
+            if (!existing.InThisFeed)
+                await connection.ExecuteAsync("INSERT OR IGNORE INTO story_feeds (feed_id, guid, story_id) VALUES (@FeedId, @Guid, @StoryId)",
+                    new { story.FeedId, story.Guid, existing.StoryId }, transaction);
+            await transaction.CommitAsync(ct);
+            return (existing.StoryId, SaveResult.Duplicate);
+        }
+        var first = StoryIds.First(story.Published);
+        var id = await connection.ExecuteScalarAsync<long>(
+            "SELECT coalesce(max(id) + 1, @first) FROM stories WHERE id >= @first AND id < @first + @span",
+            new { first, span = StoryIds.PerMillisecond }, transaction);
+        await connection.ExecuteAsync("""
+            INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version)
+            VALUES (@id, @Title, @Link, @Author, @Published, @FirstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion);
+            INSERT INTO story_feeds (feed_id, guid, story_id) VALUES (@FeedId, @Guid, @id);
+            """,
+            new
+            {
+                id,
+                story.Title,
+                story.Link,
+                story.Author,
+                Published = Ms(story.Published),
+                FirstSeen = Ms(clock.GetUtcNow()),
+                story.Summary,
+                story.Text,
+                Extraction = story.Extraction.ToString(),
+                story.ContentHash,
+                story.TaggerVersion,
+                story.FeedId,
+                story.Guid,
+            }, transaction);
+        await transaction.CommitAsync(ct);
+        return (id, SaveResult.Stored);
+    }
+
+    public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
+    {
+        var parameters = new DynamicParameters();
+        var where = new List<string>();
+        var relevance = query.Sort == StorySort.Relevance && query.Text is not null;
+        var idColumn = query.Text is null ? "s.id" : "stories_fts.rowid";
+        if (query.From is { } from) { where.Add($"{idColumn} >= @fromId"); parameters.Add("fromId", StoryIds.First(from)); }
+        if (query.To is { } to) { where.Add($"{idColumn} < @toId"); parameters.Add("toId", StoryIds.First(to)); }
+        if (query.FeedId is { } feedId)
+        {
+            where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
+            parameters.Add("feedId", feedId);
+        }
+        if (!relevance && query.After is { } after) { where.Add($"{idColumn} < @afterId"); parameters.Add("afterId", after.Position); }
+        var offset = relevance && query.After is { } cursor ? cursor.Position : 0;
+        parameters.Add("limit", query.Limit + 1);
+        parameters.Add("offset", offset);
+
+        string sql;
+        if (query.Text is null)
+        {
+            sql = $"""
+                SELECT s.id, s.title, s.link, s.published, substr(coalesce(s.summary, s.text), 1, 240) AS snippet
+                FROM stories s {Where(where)} ORDER BY s.id DESC LIMIT @limit
+                """;
+        }
+        else
+        {
+            where.Insert(0, "stories_fts MATCH @match");
+            parameters.Add("match", Fts5Query.Render(query.Text));
+            var select = $"""
+                SELECT s.id, s.title, s.link, s.published,
+                       snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet{(relevance ? ", bm25(stories_fts, 4.0, 1.0) AS rank" : "")}
+                FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
+                {Where(where)} ORDER BY stories_fts.rowid DESC
+                """;
+            sql = relevance
+                ? $"SELECT * FROM ({select} LIMIT {RelevanceCandidates}) ORDER BY rank, id DESC LIMIT @limit OFFSET @offset"
+                : select + " LIMIT @limit";
+        }
+
+        await using var connection = await database.OpenAsync(ct);
+        List<SummaryRow> rows;
+        try
+        {
+            rows = (await connection.QueryAsync<SummaryRow>(sql, parameters)).ToList();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        {
+            throw new SearchSyntaxException($"The search could not be run: {e.Message}");
+        }
+        var page = rows.Take(query.Limit).ToList();
+        var feeds = await FeedsOfAsync(connection, page.Select(r => r.id));
+        string? next = null;
+        if (rows.Count > query.Limit)
+            next = (relevance ? new StoryCursor(StorySort.Relevance, offset + query.Limit) : new StoryCursor(StorySort.Published, page[^1].id)).Encode();
+        var items = page.Select(r => new StorySummary
+        {
+            Id = r.id,
+            Title = r.title,
+            Link = r.link,
+            Published = Time(r.published),
+            Feeds = feeds.TryGetValue(r.id, out var list) ? list : [],
+            Snippet = MarkedHtml(r.snippet),
+        }).ToList();
+        return new StoryPage(items, next);
+    }
+
+    public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT * FROM stories WHERE id = @id", new { id });
+        if (row is null) return null;
+        var feeds = await FeedsOfAsync(connection, [id]);
+        return new Story
+        {
+            Id = row.id,
+            Title = row.title,
+            Link = row.link,
+            Author = row.author,
+            Published = Time(row.published),
+            FirstSeen = Time(row.first_seen),
+            Summary = row.summary,
+            Text = row.text,
+            Extraction = Enum.Parse<ExtractionStatus>(row.extraction),
+            TaggerVersion = row.tagger_version,
+            Feeds = feeds.TryGetValue(id, out var list) ? list : [],
+        };
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(ct);
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") > 0;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<Dictionary<long, List<FeedRef>>> FeedsOfAsync(DbConnection connection, IEnumerable<long> storyIds)
+    {
+        var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>("""
+            SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id
+            WHERE sf.story_id IN @ids ORDER BY sf.story_id, f.id
+            """, new { ids = storyIds.ToArray() });
+        return rows.GroupBy(r => r.StoryId).ToDictionary(g => g.Key, g => g.Select(r => new FeedRef(r.FeedId, r.Name)).DistinctBy(f => f.Id).ToList());
+    }
+
+    private static string Where(List<string> conditions) => conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+
+    /// <summary>Escapes the stored text for HTML and only then turns the match markers into &lt;mark&gt;.</summary>
+    private static string? MarkedHtml(string? snippet) =>
+        snippet is null ? null : WebUtility.HtmlEncode(snippet).Replace(MarkStart.ToString(), "<mark>").Replace(MarkEnd.ToString(), "</mark>");
+
+    private sealed class SummaryRow
+    {
+        public long id { get; set; }
+        public string title { get; set; } = "";
+        public string? link { get; set; }
+        public long published { get; set; }
+        public string? snippet { get; set; }
+    }
+
+    private sealed class StoryRow
+    {
+        public long id { get; set; }
+        public string title { get; set; } = "";
+        public string? link { get; set; }
+        public string? author { get; set; }
+        public long published { get; set; }
+        public long first_seen { get; set; }
+        public string? summary { get; set; }
+        public string text { get; set; } = "";
+        public string extraction { get; set; } = "";
+        public string? tagger_version { get; set; }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text;
+using Aggregator.Core.Model;
+using Aggregator.Core.Ingestion;
+using Aggregator.Tests.Support;
+using static Aggregator.Tests.Support.Fixtures;
+
+namespace Aggregator.Tests;
+
+/// <summary>The whole pipeline against a local HTTP server: fetch, parse, extract, dedup, store.</summary>
+public sealed class IngestionTests
+{
+    [Fact]
+    public async Task Second_poll_is_conditional_and_costs_no_parsing_nor_writes()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/a1", ArticlePage("Ministers meet in Geneva", "Foreign ministers met in Geneva on Saturday to discuss a ceasefire."), "text/html");
+        server.MapContent("/feed", Rss("World", new Item("g1", "Ministers meet", server.Url("/a1"), "Short summary.")), etag: "\"v1\"");
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var first = await pipeline.PollAsync(feed);
+        var second = await pipeline.PollAsync(feed);
+
+        Assert.Equal((PollOutcome.Ingested, 1, 1), (first.Outcome, first.Items, first.Stored));
+        Assert.Equal(PollOutcome.NotModified, second.Outcome);
+        Assert.Equal(2, server.HitsOn("/feed"));
+        Assert.Equal(1, server.HitsOn("/a1"));
+        var health = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        Assert.Equal(304, health.LastStatus);
+        Assert.Equal("\"v1\"", health.ETag);
+        Assert.Single(await pipeline.AllStoriesAsync());
+    }
+
+    [Fact]
+    public async Task Extracts_the_article_page_and_falls_back_to_feed_content_when_the_page_fails()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/good", ArticlePage("Flood waters rise", "Flood waters rose across the delta on Friday, forcing thousands of families from their homes."), "text/html");
+        server.MapContent("/feed", Rss("World",
+            new Item("g1", "Flood waters rise", server.Url("/good?utm_source=rss#top"), "<p>Feed summary one.</p>"),
+            new Item("g2", "Page missing", server.Url("/missing"), "<p>The feed&#39;s own <b>summary</b> text.</p>")));
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var report = await pipeline.PollAsync(feed);
+
+        Assert.Equal(2, report.Stored);
+        Assert.Contains(report.Errors, e => e.Contains("/missing") && e.Contains("404"));
+        var stories = await pipeline.AllStoriesAsync();
+        var good = (await pipeline.Stories.GetAsync(stories.Single(s => s.Title == "Flood waters rise").Id))!;
+        var fallback = (await pipeline.Stories.GetAsync(stories.Single(s => s.Title == "Page missing").Id))!;
+        Assert.Equal(ExtractionStatus.Extracted, good.Extraction);
+        Assert.Contains("forcing thousands of families", good.Text);
+        Assert.DoesNotContain("All rights reserved", good.Text);
+        Assert.Equal(server.Url("/good"), good.Link);
+        Assert.Equal(ExtractionStatus.FeedContent, fallback.Extraction);
+        Assert.Equal("The feed's own summary text.", fallback.Text);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero), good.Published);
+    }
+
+    [Fact]
+    public async Task An_item_is_stored_once_within_a_feed_and_across_feeds()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false" });
+        server.MapContent("/one", Rss("One",
+            new Item("a", "Same story", "http://example.org/story?utm_medium=rss", "The text of the same story."),
+            new Item("a", "Same story", "http://example.org/story", "The text of the same story."),
+            new Item("b", "Other story", "http://example.org/other", "Different words entirely.")));
+        server.MapContent("/two", Rss("Two",
+            new Item("x-1", "Same story", "http://example.org/story#comments", "The text of the same story."),
+            new Item("x-2", "Copied story", "http://mirror.example.net/copy", "Different words entirely."),
+            new Item("x-3", "Other story", "http://mirror.example.net/other", "Different words entirely.")));
+        var one = await pipeline.AddFeedAsync(server.Url("/one"));
+        var two = await pipeline.AddFeedAsync(server.Url("/two"));
+
+        var first = await pipeline.PollAsync(one);
+        var second = await pipeline.PollAsync(two);
+        var again = await pipeline.PollAsync(one);
+
+        Assert.Equal((2, 0), (first.Stored, first.Duplicates));
+        Assert.Equal((1, 2), (second.Stored, second.Duplicates));
+        Assert.Equal((0, 2), (again.Stored, again.Duplicates));
+        var stories = await pipeline.AllStoriesAsync();
+        Assert.Equal(3, stories.Count);
+        var same = stories.Single(s => s.Title == "Same story");
+        Assert.Equal([one.Id, two.Id], same.Feeds.Select(f => f.Id).Order());
+        var other = stories.Single(s => s.Title == "Other story");
+        Assert.Equal([one.Id, two.Id], other.Feeds.Select(f => f.Id).Order()); // same content hash, other link
+    }
+
+    [Fact]
+    public async Task A_malformed_feed_records_an_error_backs_off_and_stores_nothing()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/broken", "<rss><channel><item><title>Unclosed</channel>", "application/xml");
+        server.MapContent("/html", "<!DOCTYPE html><html><body>Not a feed</body></html>", "text/html");
+        var broken = await pipeline.AddFeedAsync(server.Url("/broken"));
+        var html = await pipeline.AddFeedAsync(server.Url("/html"));
+
+        var report = await pipeline.PollAsync(broken);
+        await pipeline.PollAsync(broken);
+        await pipeline.PollAsync(html);
+
+        Assert.Equal(PollOutcome.Failed, report.Outcome);
+        var health = (await pipeline.Feeds.GetAsync(broken.Id))!.Health;
+        Assert.Equal(2, health.ConsecutiveFailures);
+        Assert.Contains("not well-formed", health.LastError);
+        Assert.True(health.NotBefore > DateTimeOffset.UtcNow.AddMinutes(25)); // interval 15 min, doubled after the second failure
+        Assert.Contains("HTML page", (await pipeline.Feeds.GetAsync(html.Id))!.Health.LastError);
+        Assert.Empty(await pipeline.AllStoriesAsync());
+    }
+
+    [Fact]
+    public async Task Http_failures_are_recorded_per_feed_and_retry_after_is_honoured()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false" });
+        server.Map("/limited", context =>
+        {
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "7200";
+            return Task.CompletedTask;
+        });
+        server.Map("/error", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        server.MapContent("/fine", Rss("Fine", new Item("1", "Fine story", "http://example.org/fine", "Fine text.")));
+        var limited = await pipeline.AddFeedAsync(server.Url("/limited"));
+        var error = await pipeline.AddFeedAsync(server.Url("/error"));
+        var fine = await pipeline.AddFeedAsync(server.Url("/fine"));
+
+        await pipeline.PollAsync(limited);
+        await pipeline.PollAsync(error);
+        var ok = await pipeline.PollAsync(fine);
+
+        var limitedHealth = (await pipeline.Feeds.GetAsync(limited.Id))!.Health;
+        Assert.Equal(429, limitedHealth.LastStatus);
+        Assert.True(limitedHealth.NotBefore > DateTimeOffset.UtcNow.AddMinutes(110));
+        var errorHealth = (await pipeline.Feeds.GetAsync(error.Id))!.Health;
+        Assert.Equal((500, 1), (errorHealth.LastStatus, errorHealth.ConsecutiveFailures));
+        Assert.Equal(3, server.HitsOn("/error")); // two retries of a transient 500 within the poll
+        Assert.Equal(1, server.HitsOn("/limited")); // 429 is not retried: its Retry-After sets the next poll
+        Assert.Equal(1, ok.Stored);
+        Assert.False((await pipeline.Poller.PollAsync(limited.Id, force: false)).Outcome == PollOutcome.Ingested);
+    }
+
+    [Fact]
+    public async Task Undeclared_latin1_and_html_entities_are_read()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false" });
+        var xml = "  \n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Caf\u00e9</title>" +
+                  "<item><guid>1</guid><title>Caf\u00e9 d&eacute;cor&nbsp;news</title><link>http://example.org/?a=1&b=2</link>" +
+                  "<description>Cr\u00e8me br\u00fbl\u00e9e</description></item></channel></rss>";
+        server.MapBytes("/latin1", Encoding.Latin1.GetBytes(xml), "application/rss+xml");
+        var feed = await pipeline.AddFeedAsync(server.Url("/latin1"));
+
+        var report = await pipeline.PollAsync(feed);
+
+        Assert.Equal(1, report.Stored);
+        var story = (await pipeline.Stories.GetAsync((await pipeline.AllStoriesAsync())[0].Id))!;
+        Assert.Equal("Caf\u00e9 d\u00e9cor\u00a0news".Replace('\u00a0', ' '), story.Title.Replace('\u00a0', ' '));
+        Assert.Equal("Cr\u00e8me br\u00fbl\u00e9e", story.Text);
+        Assert.Equal("http://example.org/?a=1&b=2", story.Link);
+    }
+}

@@ -1,0 +1,66 @@
+using Aggregator.Core;
+using Aggregator.Core.Feeds;
+using Aggregator.Core.Ingestion;
+using Aggregator.Core.Model;
+using Aggregator.Core.Stores;
+using Aggregator.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Tests.Support;
+
+/// <summary>The real pipeline and store on a fresh SQLite file in a temporary folder.</summary>
+public sealed class Pipeline : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    public string Directory { get; }
+    public string DatabasePath => System.IO.Path.Combine(Directory, "aggregator.db");
+
+    private Pipeline(ServiceProvider services, string directory)
+    {
+        _services = services;
+        Directory = directory;
+    }
+
+    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null)
+    {
+        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var values = new Dictionary<string, string?>
+        {
+            ["Storage:Sqlite:Path"] = System.IO.Path.Combine(directory, "aggregator.db"),
+            ["Fetching:AllowPrivateNetworks"] = "true",
+            ["Fetching:Timeout"] = "00:00:05",
+            ["Fetching:RetryDelay"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in settings ?? []) values[key] = value;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddAggregatorCore(configuration)
+            .AddAggregatorStorage(configuration)
+            .BuildServiceProvider();
+        await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
+        return new Pipeline(services, directory);
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    public IFeedStore Feeds => Get<IFeedStore>();
+    public IStoryStore Stories => Get<IStoryStore>();
+    public FeedPoller Poller => Get<FeedPoller>();
+
+    public async Task<Feed> AddFeedAsync(string url, string? name = null) =>
+        (await Feeds.AddAsync(new FeedDefinition(url, name ?? url), reviveDeleted: true)).Feed;
+
+    public Task<IngestionReport> PollAsync(Feed feed) => Poller.PollAsync(feed.Id, force: true);
+
+    public async Task<IReadOnlyList<StorySummary>> AllStoriesAsync() =>
+        (await Stories.SearchAsync(new StoryQuery { Limit = StoryQuery.MaxLimit })).Items;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
