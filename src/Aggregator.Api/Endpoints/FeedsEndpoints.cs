@@ -83,7 +83,11 @@ public static class FeedsEndpoints
             {
                 try
                 {
-                    var report = await service.ImportOpmlAsync(request.Body, ct);
+                    // XML reading is synchronous: buffer the body first (ASP.NET forbids synchronous request reads).
+                    using var body = new MemoryStream();
+                    await request.Body.CopyToAsync(body, ct);
+                    body.Position = 0;
+                    var report = await service.ImportOpmlAsync(body, ct);
                     var now = clock.GetUtcNow();
                     return TypedResults.Ok(new ImportView(
                         report.Added.Select(f => FeedView.From(f, now)).ToList(),

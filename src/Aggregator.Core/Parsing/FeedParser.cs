@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using CodeHollow.FeedReader;
+using CodeHollow.FeedReader.Feeds;
+using CodeHollow.FeedReader.Parser;
 
 namespace Aggregator.Core.Parsing;
 
@@ -44,8 +46,13 @@ public static class FeedParser
     private static Feed Read(string document)
     {
         try { return FeedReader.ReadFromString(document); }
-        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or ArgumentException or NullReferenceException)
+        catch (FeedTypeNotSupportedException e)
         {
+            throw new FeedParseException("The document is not a feed: its root is not rss, RDF, feed or a JSON Feed.", e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // FeedReader throws whatever its XML and JSON readers throw; all of it means "unreadable".
             throw new FeedParseException($"The feed could not be read, even after repair: {e.Message}", e);
         }
     }
@@ -72,6 +79,7 @@ public static class FeedParser
         var link = Resolve(feedLink, item.Link);
         var title = Clean(item.Title);
         var published = FeedDates.Parse(item.PublishingDateString)
+            ?? FeedDates.Parse((item.SpecificItem as AtomFeedItem)?.UpdatedDateString)
             ?? (item.PublishingDate is { } date ? new DateTimeOffset(DateTime.SpecifyKind(date, DateTimeKind.Utc)) : null);
         var summary = NullIfBlank(item.Description);
         var content = NullIfBlank(item.Content);

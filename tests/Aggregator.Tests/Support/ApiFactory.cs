@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Aggregator.Tests.Support;
+
+/// <summary>The API in process on its own SQLite file and seed file; the Hangfire server is off unless asked for.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    public string Directory { get; }
+    public string SeedFile => Path.Combine(Directory, "feeds.json");
+    private readonly Dictionary<string, string?> _settings;
+
+    public ApiFactory(Dictionary<string, string?>? settings = null, string? directory = null)
+    {
+        Directory = directory ?? Path.Combine(Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        if (!File.Exists(SeedFile)) File.WriteAllText(SeedFile, "[]");
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:Sqlite:Path"] = Path.Combine(Directory, "aggregator.db"),
+            ["Feeds:SeedFile"] = SeedFile,
+            ["Fetching:AllowPrivateNetworks"] = "true",
+            ["Jobs:RunServer"] = "false",
+        };
+        foreach (var (key, value) in settings ?? []) _settings[key] = value;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+}
