@@ -5,7 +5,11 @@ using Aggregator.Api.Endpoints;
 // Settings come from beside the binary; relative paths in them (data/, feeds.json) are relative to the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddAggregatorApi(builder.Configuration);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new EntityTypeJsonConverter());
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+});
 
 var app = builder.Build();
 await app.PrepareAsync();
@@ -16,5 +20,6 @@ app.MapOpenApi();
 app.MapHealth();
 app.MapFeeds();
 app.MapStories();
+app.MapEntities();
 app.MapJobsDashboard();
 app.Run();

@@ -1,6 +1,8 @@
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Ingestion;
+using Aggregator.Core.Tagging;
+using Aggregator.Nlp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +17,10 @@ public static class CoreServices
         services.AddFetching(configuration);
         services.Configure<IngestionOptions>(configuration.GetSection(IngestionOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => NerPipeline.Default);
+        services.AddSingleton<StoryTagger>();
         services.AddSingleton<StoryBuilder>();
+        services.AddSingleton<Retagger>();
         services.AddSingleton<FeedPoller>();
         services.AddSingleton<FeedService>();
         return services;

@@ -17,6 +17,7 @@ public static class StorageServices
         services.AddSingleton(new SqliteDatabase(options.Sqlite.Path));
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IStoryStore, SqliteStoryStore>();
+        services.AddSingleton<IEntityStore, SqliteEntityStore>();
         services.AddSingleton<IDatabaseMigrator, SqliteMigrator>();
         return services;
     }

@@ -12,12 +12,18 @@ public static class StoriesEndpoints
         var stories = app.MapGroup("/api/stories").WithTags("Stories");
 
         stories.MapGet("/", async Task<Results<Ok<StoryPage>, ProblemHttpResult>> (
-                string? q, string? feed, string? from, string? to, string? sort, string? limit, string? cursor,
-                IStoryStore store, CancellationToken ct) =>
+                string? q, string? feed, string? from, string? to, string? sort, string? limit, string? cursor, string? entity, string? type,
+                IStoryStore store, IEntityStore entities, CancellationToken ct) =>
             {
                 try
                 {
                     var query = Parse(q, feed, from, to, sort, limit, cursor);
+                    if (!string.IsNullOrWhiteSpace(entity))
+                    {
+                        var ids = await entities.ResolveAsync(entity, EntitiesEndpoints.ParseType(type), ct);
+                        if (ids.Count == 0) return Problems.NotFound($"No entity is named '{entity}'{(type is null ? "" : $" with type {type}")}.");
+                        query = query with { EntityIds = ids };
+                    }
                     return TypedResults.Ok(await store.SearchAsync(query, ct));
                 }
                 catch (Exception e) when (e is SearchSyntaxException or FormatException or ArgumentException)
@@ -30,13 +36,14 @@ public static class StoriesEndpoints
                 q: full text; words must all match, "a phrase", word* for a prefix, -word to exclude, OR between alternatives.
                 feed: a feed id. from, to: ISO 8601 dates or times (UTC unless an offset is given); from inclusive, to exclusive.
                 sort: published (default, newest first) or relevance (bm25 over the newest 10,000 matches; needs q).
+                entity: a name or alias of an entity (case-insensitive), type: PERSON, LOCATION or ORGANIZATION to narrow it.
                 limit: 1-100, default 20. cursor: the 'next' value of the previous page; pages stay stable while stories arrive.
                 Each result has a snippet: HTML-escaped text with <mark> around the matched words.
                 """);
 
         stories.MapGet("/{id:long}", async Task<Results<Ok<Story>, ProblemHttpResult>> (long id, IStoryStore store, CancellationToken ct) =>
                 await store.GetAsync(id, ct) is { } story ? TypedResults.Ok(story) : Problems.NotFound($"There is no story {id}."))
-            .WithSummary("One whole story: text, summary, feeds, extraction status.");
+            .WithSummary("One whole story: text, summary, feeds, extraction status, and its entity mentions with offsets into the title or text.");
     }
 
     /// <exception cref="ArgumentException">A parameter is out of range or malformed; the message names it.</exception>
@@ -50,26 +57,15 @@ public static class StoriesEndpoints
             _ => throw new ArgumentException($"sort must be 'published' or 'relevance', not '{sort}'."),
         };
         if (order == StorySort.Relevance && text is null) throw new ArgumentException("sort=relevance needs a search text in q.");
-        var size = StoryQuery.DefaultLimit;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > StoryQuery.MaxLimit))
-            throw new ArgumentException($"limit must be a whole number from 1 to {StoryQuery.MaxLimit}.");
+        var size = QueryParameters.Limit(limit, StoryQuery.DefaultLimit, StoryQuery.MaxLimit);
         long? feedId = null;
         if (!string.IsNullOrEmpty(feed))
             feedId = long.TryParse(feed, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw new ArgumentException("feed must be a feed id (a number).");
         var after = string.IsNullOrEmpty(cursor) ? null : StoryCursor.Decode(cursor);
         if (after is not null && after.Sort != order) throw new ArgumentException("The cursor belongs to a search with another sort order.");
-        var fromTime = Time(from, nameof(from));
-        var toTime = Time(to, nameof(to));
+        var fromTime = QueryParameters.Time(from, nameof(from));
+        var toTime = QueryParameters.Time(to, nameof(to));
         if (fromTime >= toTime) throw new ArgumentException("from must be earlier than to.");
         return new StoryQuery { Text = text, FeedId = feedId, From = fromTime, To = toTime, Sort = order, Limit = size, After = after };
-    }
-
-    private static DateTimeOffset? Time(string? value, string name)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            && time.Year is >= 1970 and <= 9999)
-            return time;
-        throw new ArgumentException($"{name} must be an ISO 8601 date or time, such as 2026-11-29 or 2026-11-29T08:00:00Z; '{value}' is not.");
     }
 }

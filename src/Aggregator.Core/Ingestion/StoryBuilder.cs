@@ -3,15 +3,16 @@ using Aggregator.Core.Extraction;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Model;
 using Aggregator.Core.Parsing;
+using Aggregator.Core.Tagging;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Core.Ingestion;
 
 /// <summary>
 /// The per-item stages: fetch the article page, extract its text (falling back to the feed's own content),
-/// fingerprint it. Produces a story ready to store.
+/// fingerprint it, tag its entities. Produces a story ready to store.
 /// </summary>
-public sealed class StoryBuilder(HttpFetcher fetcher, IOptions<IngestionOptions> options, TimeProvider clock)
+public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptions<IngestionOptions> options, TimeProvider clock)
 {
     public async Task<(NewStory Story, string? Warning)> BuildAsync(long feedId, ParsedItem item, bool fetchArticle, CancellationToken ct)
     {
@@ -28,6 +29,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, IOptions<IngestionOptions>
         var published = item.Published ?? article?.Published ?? now;
         if (published > now.AddHours(1)) published = now; // a date in the future is a feed's mistake
 
+        var tags = tagger.Tag(title, text);
         var story = new NewStory
         {
             FeedId = feedId,
@@ -40,6 +42,8 @@ public sealed class StoryBuilder(HttpFetcher fetcher, IOptions<IngestionOptions>
             Text = text,
             Extraction = extracted ? ExtractionStatus.Extracted : fetchArticle ? ExtractionStatus.FeedContent : ExtractionStatus.NotAttempted,
             ContentHash = ContentHash.Of(title, text),
+            Mentions = tags.Mentions,
+            TaggerVersion = tags.Version,
         };
         return (story, warning);
     }

@@ -10,6 +10,8 @@ public sealed record StoryQuery
 
     public SearchExpression? Text { get; init; }
     public long? FeedId { get; init; }
+    /// <summary>Stories mentioning any of these entities (the ids one name or alias resolved to).</summary>
+    public IReadOnlyList<long>? EntityIds { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public StorySort Sort { get; init; } = StorySort.Published;

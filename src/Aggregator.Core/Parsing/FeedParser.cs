@@ -89,12 +89,21 @@ public static class FeedParser
             Guid = guid.Trim(),
             Title = title ?? "",
             Link = link,
-            Author = Clean(item.Author),
+            Author = Clean(item.Author) ?? Clean(Creator(item.SpecificItem)),
             Published = published,
             Summary = summary,
             Content = content,
         };
     }
+
+    /// <summary>RSS feeds often name the author only in Dublin Core's dc:creator, which FeedItem.Author leaves out.</summary>
+    private static string? Creator(BaseFeedItem item) => item switch
+    {
+        Rss20FeedItem rss => rss.DC?.Creator,
+        Rss10FeedItem rdf => rdf.DC?.Creator,
+        MediaRssFeedItem media => media.DC?.Creator,
+        _ => null,
+    };
 
     /// <summary>An absolute http(s) link, resolved against the feed's address when relative.</summary>
     private static string? Resolve(Uri? baseUrl, string? link)

@@ -21,6 +21,12 @@ public interface IStoryStore
     /// </summary>
     Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default);
 
+    /// <summary>Replaces a story's mentions (re-tagging after a model change) and records the tagger version.</summary>
+    Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default);
+
+    /// <summary>Stories not tagged by this tagger version, in id order after <paramref name="afterId"/>.</summary>
+    Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default);
+
     Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
     Task<Story?> GetAsync(long id, CancellationToken ct = default);
     Task<bool> PingAsync(CancellationToken ct = default);

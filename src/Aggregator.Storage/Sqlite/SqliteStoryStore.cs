@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
+using Aggregator.Nlp;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using static Aggregator.Storage.Sqlite.UnixTime;
@@ -79,8 +80,72 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
                 story.FeedId,
                 story.Guid,
             }, transaction);
+        await InsertMentionsAsync(connection, transaction, id, story.Mentions);
         await transaction.CommitAsync(ct);
         return (id, SaveResult.Stored);
+    }
+
+    public async Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Take the story's old mentions out of the entity counts before they go.
+        await connection.ExecuteAsync("""
+            UPDATE entities SET
+                mention_count = mention_count - (SELECT se.mentions FROM story_entities se WHERE se.entity_id = entities.id AND se.story_id = @storyId),
+                story_count = story_count - 1
+            WHERE id IN (SELECT entity_id FROM story_entities WHERE story_id = @storyId);
+            DELETE FROM story_entities WHERE story_id = @storyId;
+            DELETE FROM mentions WHERE story_id = @storyId;
+            UPDATE stories SET tagger_version = @taggerVersion WHERE id = @storyId;
+            """, new { storyId, taggerVersion }, transaction);
+        await InsertMentionsAsync(connection, transaction, storyId, mentions);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<(long, string, string)>("""
+            SELECT id, title, text FROM stories
+            WHERE id > @afterId AND (tagger_version IS NULL OR tagger_version <> @taggerVersion)
+            ORDER BY id LIMIT @limit
+            """, new { afterId, taggerVersion, limit })).ToList();
+    }
+
+    /// <summary>Mentions, their entities (created on first sight, aliases added) and the per-story entity rows, with counts kept exact.</summary>
+    private static async Task InsertMentionsAsync(DbConnection connection, DbTransaction transaction, long storyId, IReadOnlyList<StoryMention> mentions)
+    {
+        var entityIds = new Dictionary<(string Name, EntityType Type), long>(EntityKeyComparer.Instance);
+        foreach (var group in mentions.GroupBy(m => (Name: m.Canonical, m.Type), EntityKeyComparer.Instance))
+        {
+            var type = EntityTypes.ToWire(group.Key.Type);
+            var entityId = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO entities (name, type, mention_count, story_count) VALUES (@name, @type, @count, 1)
+                ON CONFLICT (type, name COLLATE NOCASE) DO UPDATE SET mention_count = mention_count + @count, story_count = story_count + 1
+                RETURNING id
+                """, new { name = group.Key.Name, type, count = group.Count() }, transaction);
+            entityIds[group.Key] = entityId;
+            foreach (var alias in group.Select(m => m.Text).Append(group.Key.Name).Distinct(StringComparer.OrdinalIgnoreCase))
+                await connection.ExecuteAsync("INSERT OR IGNORE INTO entity_aliases (alias, entity_id) VALUES (@alias, @entityId)", new { alias, entityId }, transaction);
+            await connection.ExecuteAsync("INSERT INTO story_entities (entity_id, story_id, mentions) VALUES (@entityId, @storyId, @count)",
+                new { entityId, storyId, count = group.Count() }, transaction);
+        }
+        foreach (var mention in mentions)
+        {
+            await connection.ExecuteAsync("""
+                INSERT OR IGNORE INTO mentions (story_id, field, start, end, entity_id, text) VALUES (@storyId, @field, @Start, @End, @entityId, @Text)
+                """, new { storyId, field = (int)mention.Field, mention.Start, mention.End, entityId = entityIds[(mention.Canonical, mention.Type)], mention.Text }, transaction);
+        }
+    }
+
+    /// <summary>Entity identity is its type and its canonical name in any case, as the unique index says.</summary>
+    private sealed class EntityKeyComparer : IEqualityComparer<(string Name, EntityType Type)>
+    {
+        public static readonly EntityKeyComparer Instance = new();
+        public bool Equals((string Name, EntityType Type) x, (string Name, EntityType Type) y) =>
+            x.Type == y.Type && string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase);
+        public int GetHashCode((string Name, EntityType Type) key) => HashCode.Combine(key.Type, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Name));
     }
 
     public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
@@ -95,6 +160,11 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         {
             where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
             parameters.Add("feedId", feedId);
+        }
+        if (query.EntityIds is { } entityIds)
+        {
+            where.Add($"{idColumn} IN (SELECT story_id FROM story_entities WHERE entity_id IN @entityIds)");
+            parameters.Add("entityIds", entityIds.ToArray());
         }
         if (!relevance && query.After is { } after) { where.Add($"{idColumn} < @afterId"); parameters.Add("afterId", after.Position); }
         var offset = relevance && query.After is { } cursor ? cursor.Position : 0;
@@ -157,6 +227,10 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT * FROM stories WHERE id = @id", new { id });
         if (row is null) return null;
         var feeds = await FeedsOfAsync(connection, [id]);
+        var mentions = await connection.QueryAsync<MentionRow>("""
+            SELECT m.field, m.start, m.end, m.text, e.type, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id
+            WHERE m.story_id = @id ORDER BY m.field, m.start
+            """, new { id });
         return new Story
         {
             Id = row.id,
@@ -170,6 +244,8 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             Extraction = Enum.Parse<ExtractionStatus>(row.extraction),
             TaggerVersion = row.tagger_version,
             Feeds = feeds.TryGetValue(id, out var list) ? list : [],
+            Mentions = mentions.Select(m => new StoryMention((StoryField)m.field, (int)m.start, (int)m.end,
+                EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name)).ToList(),
         };
     }
 
@@ -209,6 +285,8 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         public long published { get; set; }
         public string? snippet { get; set; }
     }
+
+    private sealed record MentionRow(long field, long start, long end, string text, string type, string name);
 
     private sealed class StoryRow
     {

