@@ -55,6 +55,22 @@ public sealed class StoriesApiTests
         Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>("/api/stories?q=ceasef*&sort=relevance")).GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Relevance_puts_the_best_match_first_and_pages_by_offset()
+    {
+        await using var api = new ApiFactory();
+        await SeedAsync(api, 5);
+        await SeedAsync(api, 1, offsetHours: -50, topic: "harvest harvest harvest");
+        var client = api.CreateClient();
+
+        var first = await client.GetFromJsonAsync<JsonElement>("/api/stories?q=harvest+OR+ceasefire&sort=relevance&limit=1");
+        var second = await client.GetFromJsonAsync<JsonElement>($"/api/stories?q=harvest+OR+ceasefire&sort=relevance&limit=1&cursor={first.GetProperty("next").GetString()}");
+
+        Assert.Equal("Story -50 about the harvest harvest harvest", first.GetProperty("items")[0].GetProperty("title").GetString()); // oldest, but the best match
+        Assert.Contains("<mark>harvest</mark>", first.GetProperty("items")[0].GetProperty("snippet").GetString());
+        Assert.NotEqual(first.GetProperty("items")[0].GetProperty("id").GetInt64(), second.GetProperty("items")[0].GetProperty("id").GetInt64());
+    }
+
     [Theory]
     [InlineData("q=%22unclosed", "Unclosed quote")]
     [InlineData("q=OR", "OR needs a term")]

@@ -14,6 +14,8 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
     /// <summary>Relevance ranking looks at the newest this-many matches: bm25 costs per matching row.</summary>
     private const int RelevanceCandidates = 10_000;
     private const char MarkStart = '\uE000', MarkEnd = '\uE001';
+    /// <summary>A match in the title counts this many times a match in the text.</summary>
+    private const string TitleWeight = "4.0";
 
     public async Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default)
     {
@@ -183,15 +185,26 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         {
             where.Insert(0, "stories_fts MATCH @match");
             parameters.Add("match", Fts5Query.Render(query.Text));
-            var select = $"""
-                SELECT s.id, s.title, s.link, s.published,
-                       snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet{(relevance ? ", bm25(stories_fts, 4.0, 1.0) AS rank" : "")}
-                FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
-                {Where(where)} ORDER BY stories_fts.rowid DESC
+            var columns = $"""
+                s.id, s.title, s.link, s.published, snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet
                 """;
+            // Relevance: rank the newest matches by bm25 alone, then build snippets for the chosen page only
+            // (a snippet costs far more than a rank).
             sql = relevance
-                ? $"SELECT * FROM ({select} LIMIT {RelevanceCandidates}) ORDER BY rank, id DESC LIMIT @limit OFFSET @offset"
-                : select + " LIMIT @limit";
+                ? $"""
+                  SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
+                  WHERE stories_fts MATCH @match AND stories_fts.rowid IN (
+                      SELECT rowid FROM (
+                          SELECT stories_fts.rowid AS rowid, bm25(stories_fts, {TitleWeight}, 1.0) AS rank
+                          FROM stories_fts {(query.FeedId is null ? "" : "JOIN stories s ON s.id = stories_fts.rowid")}
+                          {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT {RelevanceCandidates})
+                      ORDER BY rank, rowid DESC LIMIT @limit OFFSET @offset)
+                  ORDER BY bm25(stories_fts, {TitleWeight}, 1.0), s.id DESC
+                  """
+                : $"""
+                  SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
+                  {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT @limit
+                  """;
         }
 
         await using var connection = await database.OpenAsync(ct);
