@@ -23,4 +23,6 @@ public sealed class HangfireFeedScheduler(IRecurringJobManager recurring, IBackg
     public void Unschedule(long feedId) => recurring.RemoveIfExists(JobId(feedId));
 
     public void PollNow(long feedId) => jobs.Enqueue<FeedPollJob>(job => job.PollAsync(feedId, true, CancellationToken.None));
+
+    public void PollIfDue(long feedId) => jobs.Enqueue<FeedPollJob>(job => job.PollAsync(feedId, false, CancellationToken.None));
 }

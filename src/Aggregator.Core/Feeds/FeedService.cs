@@ -7,14 +7,14 @@ public sealed record ImportReport(IReadOnlyList<Feed> Added, IReadOnlyList<Feed>
 public sealed record InvalidOutline(string? Url, string Error);
 
 /// <summary>What operators do with feeds; validation here, persistence in the store, polling in the scheduler.</summary>
-public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler)
+public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, TimeProvider clock)
 {
     /// <exception cref="ArgumentException">The URL, name or interval is not valid; the message says why.</exception>
     public async Task<(Feed Feed, bool Created)> AddAsync(FeedDefinition definition, CancellationToken ct = default)
     {
         var valid = Validate(definition);
         var (feed, created) = await store.AddAsync(valid, reviveDeleted: true, ct);
-        if (created) scheduler.Schedule(feed);
+        if (created) ScheduleAndCatchUp(feed);
         return (feed, created);
     }
 
@@ -27,8 +27,15 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler)
             var (_, created) = await store.AddAsync(Validate(definition), reviveDeleted: false, ct);
             if (created) added++;
         }
-        foreach (var feed in await store.ListAsync(ct)) scheduler.Schedule(feed);
+        foreach (var feed in await store.ListAsync(ct)) ScheduleAndCatchUp(feed);
         return added;
+    }
+
+    /// <summary>A feed never polled, or overdue after downtime, is polled now rather than at its next cron firing.</summary>
+    private void ScheduleAndCatchUp(Feed feed)
+    {
+        scheduler.Schedule(feed);
+        if (PollSchedule.IsDue(feed, clock.GetUtcNow())) scheduler.PollIfDue(feed.Id);
     }
 
     public async Task<Feed?> UpdateAsync(long id, FeedPatch patch, CancellationToken ct = default)

@@ -7,5 +7,8 @@ public interface IFeedScheduler
 {
     void Schedule(Feed feed);
     void Unschedule(long feedId);
+    /// <summary>Polls now, even a disabled or resting feed (an operator's refresh).</summary>
     void PollNow(long feedId);
+    /// <summary>Polls soon if the feed is still due then (new feeds, and catching up after downtime).</summary>
+    void PollIfDue(long feedId);
 }

@@ -30,15 +30,9 @@ public sealed class FeedPoller(
         if (feed is null) return Skipped($"feed {feedId}", "The feed does not exist (deleted?).");
         var now = clock.GetUtcNow();
         if (!force && !PollSchedule.IsDue(feed, now)) return Skipped(feed.Url, "The feed is not due (disabled, resting after failures, or polled recently).");
-        if (!await feeds.TryLeaseAsync(feedId, options.Value.PollLease, ct)) return Skipped(feed.Url, "Another worker is polling this feed.");
-        try
-        {
-            return await PollLeasedAsync(feed, options.Value.FetchArticles, ct);
-        }
-        finally
-        {
-            await feeds.ReleaseLeaseAsync(feedId, CancellationToken.None);
-        }
+        await using var lease = await FeedLease.TryAcquireAsync(feeds, feedId, options.Value.PollLease, ct);
+        if (lease is null) return Skipped(feed.Url, "Another worker is polling this feed.");
+        return await PollLeasedAsync(feed, options.Value.FetchArticles, ct);
     }
 
     private async Task<IngestionReport> PollLeasedAsync(Feed feed, bool fetchArticles, CancellationToken ct)

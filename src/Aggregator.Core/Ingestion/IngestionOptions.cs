@@ -12,7 +12,8 @@ public sealed class IngestionOptions
     public bool FetchArticles { get; set; } = true;
     /// <summary>Longest stored text, in characters.</summary>
     public int MaxTextLength { get; set; } = 100_000;
-    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long a worker's claim on a feed lasts unless renewed (it is renewed every third of this while polling).</summary>
+    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Back-off after consecutive failures doubles from the feed's interval up to this; polling never stops for good.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(6);
 }

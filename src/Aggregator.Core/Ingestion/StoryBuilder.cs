@@ -26,8 +26,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
         var extracted = article is { Readable: true } && article.Text.Length >= feedText.Length / 2;
         var text = Truncate(extracted ? article!.Text : feedText);
         var title = item.Title.Length > 0 ? item.Title : article?.Title ?? FirstWords(text);
-        var published = item.Published ?? article?.Published ?? now;
-        if (published > now.AddHours(1)) published = now; // a date in the future is a feed's mistake
+        var published = Plausible(item.Published, now) ?? Plausible(article?.Published, now) ?? now;
 
         var tags = tagger.Tag(title, text);
         var story = new NewStory
@@ -63,6 +62,10 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
             return (null, $"{link}: {e.Message} Used the feed's content.");
         }
     }
+
+    /// <summary>Dates in the future or before the web had news feeds are a feed's mistake: first-seen time is truer.</summary>
+    private static DateTimeOffset? Plausible(DateTimeOffset? date, DateTimeOffset now) =>
+        date is { } d && d.Year >= 1995 && d <= now.AddHours(1) ? d : null;
 
     private string Truncate(string text, int? max = null)
     {

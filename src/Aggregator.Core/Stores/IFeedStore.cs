@@ -19,9 +19,11 @@ public interface IFeedStore
     /// <summary>Stops polling and hides the feed; its stories stay.</summary>
     Task<bool> DeleteAsync(long id, CancellationToken ct = default);
 
-    /// <summary>Claims the feed for one poll, so that two workers never poll it at once. False when another holds it.</summary>
-    Task<bool> TryLeaseAsync(long id, TimeSpan duration, CancellationToken ct = default);
-    Task ReleaseLeaseAsync(long id, CancellationToken ct = default);
+    /// <summary>Claims the feed for one poll until <paramref name="duration"/> from now, so that two workers never poll it at once. False when another holds it.</summary>
+    Task<bool> TryLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken ct = default);
+    /// <summary>Extends the owner's lease; false when it was lost (expired and taken by another).</summary>
+    Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken ct = default);
+    Task ReleaseLeaseAsync(long id, string owner, CancellationToken ct = default);
 
     Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default);
 }

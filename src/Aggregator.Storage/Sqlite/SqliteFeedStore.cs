@@ -87,19 +87,27 @@ public sealed class SqliteFeedStore(SqliteDatabase database, TimeProvider clock)
             new { id, now = Ms(clock.GetUtcNow()) }) > 0;
     }
 
-    public async Task<bool> TryLeaseAsync(long id, TimeSpan duration, CancellationToken ct = default)
+    public async Task<bool> TryLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteAsync(
-            "UPDATE feeds SET lease_until = @until WHERE id = @id AND (lease_until IS NULL OR lease_until < @now)",
-            new { id, now = Ms(now), until = Ms(now + duration) }) > 0;
+        return await connection.ExecuteAsync("""
+            UPDATE feeds SET lease_until = @until, lease_owner = @owner
+            WHERE id = @id AND (lease_until IS NULL OR lease_until < @now)
+            """, new { id, owner, now = Ms(now), until = Ms(now + duration) }) > 0;
     }
 
-    public async Task ReleaseLeaseAsync(long id, CancellationToken ct = default)
+    public async Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync("UPDATE feeds SET lease_until = NULL WHERE id = @id", new { id });
+        return await connection.ExecuteAsync("UPDATE feeds SET lease_until = @until WHERE id = @id AND lease_owner = @owner",
+            new { id, owner, until = Ms(clock.GetUtcNow() + duration) }) > 0;
+    }
+
+    public async Task ReleaseLeaseAsync(long id, string owner, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync("UPDATE feeds SET lease_until = NULL, lease_owner = NULL WHERE id = @id AND lease_owner = @owner", new { id, owner });
     }
 
     public async Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default)
