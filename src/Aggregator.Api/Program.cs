@@ -5,6 +5,8 @@ using Aggregator.Api.Endpoints;
 // Settings come from beside the binary; relative paths in them (data/, feeds.json) are relative to the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddAggregatorApi(builder.Configuration);
+// Request bodies here are JSON, OPML or a text to tag: none needs more than a megabyte.
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new EntityTypeJsonConverter());
@@ -14,7 +16,12 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 var app = builder.Build();
 await app.PrepareAsync();
 
-app.UseExceptionHandler();
+// Unreadable requests (malformed JSON, oversized bodies) keep their own 4xx status; anything else is a 500.
+// Both answer problem+json, never an exception page.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapHealth();

@@ -113,4 +113,32 @@ public sealed class FeedsApiTests
         Assert.Equal(HttpStatusCode.Created, with.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/api/feeds")).StatusCode); // reads stay open
     }
+
+    [Fact]
+    public async Task Reads_can_require_the_key_too()
+    {
+        await using var api = new ApiFactory(new() { ["Api:Key"] = "k3y", ["Api:RequireKeyForReads"] = "true" });
+        var client = api.CreateClient();
+
+        var without = await client.GetAsync("/api/stories");
+        var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/entities");
+        bearer.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "k3y");
+        var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/feeds");
+        wrong.Headers.Add("X-Api-Key", "k3y-but-longer");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(bearer)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(wrong)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode); // health stays open for orchestrators
+    }
+
+    [Fact]
+    public async Task Malformed_json_answers_problem_json()
+    {
+        await using var api = new ApiFactory();
+        var response = await api.CreateClient().PostAsync("/api/feeds", new StringContent("{\"url\": ", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -1,3 +1,4 @@
+using Aggregator.Api.Security;
 using System.Globalization;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
@@ -20,8 +21,9 @@ public static class EntitiesEndpoints
 {
     public const int MaxTagTextLength = 100_000;
 
-    public static void MapEntities(this IEndpointRouteBuilder app)
+    public static void MapEntities(this IEndpointRouteBuilder root)
     {
+        var app = root.MapGroup("").AddEndpointFilter<ReadAuthFilter>();
         app.MapGet("/api/entities", async Task<Results<Ok<List<EntityView>>, ProblemHttpResult>> (
                 string? type, string? q, string? from, string? to, string? limit, IEntityStore store, CancellationToken ct) =>
             {

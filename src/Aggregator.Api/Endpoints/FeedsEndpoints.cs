@@ -29,7 +29,7 @@ public static class FeedsEndpoints
 {
     public static void MapFeeds(this IEndpointRouteBuilder app)
     {
-        var feeds = app.MapGroup("/api/feeds").WithTags("Feeds");
+        var feeds = app.MapGroup("/api/feeds").WithTags("Feeds").AddEndpointFilter<ReadAuthFilter>();
         var operators = feeds.MapGroup("").AddEndpointFilter<OperatorAuthFilter>();
 
         feeds.MapGet("/", async (IFeedStore store, TimeProvider clock, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Aggregator.Api.Security;
 using System.Globalization;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
@@ -9,7 +10,7 @@ public static class StoriesEndpoints
 {
     public static void MapStories(this IEndpointRouteBuilder app)
     {
-        var stories = app.MapGroup("/api/stories").WithTags("Stories");
+        var stories = app.MapGroup("/api/stories").WithTags("Stories").AddEndpointFilter<ReadAuthFilter>();
 
         stories.MapGet("/", async Task<Results<Ok<StoryPage>, ProblemHttpResult>> (
                 string? q, string? feed, string? from, string? to, string? sort, string? limit, string? cursor, string? entity, string? type,

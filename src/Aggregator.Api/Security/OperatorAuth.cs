@@ -10,6 +10,17 @@ public sealed class ApiOptions
     public const string Section = "Api";
     /// <summary>The operators' key (X-Api-Key or Authorization: Bearer). Unset: operator endpoints accept loopback callers only.</summary>
     public string? Key { get; set; }
+    /// <summary>Read endpoints too need the key (or, with no key configured, a loopback caller).</summary>
+    public bool RequireKeyForReads { get; set; }
+}
+
+/// <summary>Guards read endpoints when Api:RequireKeyForReads is set; otherwise they are open.</summary>
+public sealed class ReadAuthFilter(Microsoft.Extensions.Options.IOptions<ApiOptions> options, ILogger<OperatorAuthFilter> log) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        !options.Value.RequireKeyForReads || OperatorAuthFilter.IsAllowed(context.HttpContext, options.Value.Key)
+            ? await next(context)
+            : OperatorAuthFilter.Refuse(context.HttpContext, options.Value.Key, log);
 }
 
 /// <summary>Guards operator endpoints (create, change, delete, refresh, import).</summary>
@@ -18,14 +29,19 @@ public sealed class OperatorAuthFilter(Microsoft.Extensions.Options.IOptions<Api
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (IsAllowed(http, options.Value.Key)) return await next(context);
-        log.LogWarning("Operator request refused: {Method} {Path} from {Remote}", http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress);
+        return IsAllowed(http, options.Value.Key) ? await next(context) : Refuse(http, options.Value.Key, log);
+    }
+
+    /// <summary>401 problem+json; the log names the caller and the path, never the key presented.</summary>
+    public static IResult Refuse(HttpContext http, string? key, ILogger log)
+    {
+        log.LogWarning("Request refused without a valid API key: {Method} {Path} from {Remote}", http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Unauthorized",
-            detail: string.IsNullOrEmpty(options.Value.Key)
-                ? "Operator endpoints accept only local callers until Api:Key is configured."
-                : "Operator endpoints need the API key, in the X-Api-Key header or as Authorization: Bearer <key>.");
+            detail: string.IsNullOrEmpty(key)
+                ? "This endpoint accepts only local callers until Api:Key is configured."
+                : "This endpoint needs the API key, in the X-Api-Key header or as Authorization: Bearer <key>.");
     }
 
     public static bool IsAllowed(HttpContext http, string? key)

@@ -86,6 +86,11 @@ public sealed class FeedPoller(
                     }
                     var (story, warning) = await builder.BuildAsync(feed.Id, item, fetchArticles, token);
                     if (warning is not null) errors.Enqueue(warning);
+                    if (story.Title.Length == 0 && story.Text.Length == 0)
+                    {
+                        errors.Enqueue($"{item.Link ?? item.Guid}: the item has neither a title nor any text; not stored.");
+                        return;
+                    }
                     var (_, result) = await stories.SaveAsync(story, token);
                     Interlocked.Increment(ref result == SaveResult.Stored ? ref stored : ref duplicates);
                 }

@@ -21,7 +21,11 @@ public static partial class FeedText
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return Encoding.BigEndianUnicode.GetString(bytes[2..]);
 
         var declared = EncodingFor(headerCharset) ?? EncodingFor(DeclaredCharset(bytes));
-        if (declared is not null && declared.CodePage != Encoding.UTF8.CodePage) return declared.GetString(bytes);
+        // A Western single-byte label on bytes that are valid UTF-8 with non-ASCII in them is a mislabel: UTF-8 is
+        // vanishingly unlikely to happen by accident, so it wins.
+        if (declared is not null && declared.CodePage != Encoding.UTF8.CodePage
+            && !(IsWesternSingleByte(declared) && IsUtf8WithNonAscii(bytes)))
+            return declared.GetString(bytes);
         try
         {
             return StrictUtf8.GetString(bytes);
@@ -30,6 +34,22 @@ public static partial class FeedText
         {
             // Declared or assumed UTF-8 that is not: the usual culprit is Latin-1/Windows-1252 text.
             return Encoding.GetEncoding(1252).GetString(bytes);
+        }
+    }
+
+    private static bool IsWesternSingleByte(Encoding encoding) => encoding.CodePage is 28591 or 1252 or 28605 or 20127;
+
+    private static bool IsUtf8WithNonAscii(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Ascii.IsValid(bytes)) return false;
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
         }
     }
 
