@@ -112,6 +112,8 @@ public sealed class FeedsApiTests
         Assert.Equal("application/problem+json", without.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Created, with.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/api/feeds")).StatusCode); // reads stay open
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.CreateClient().GetAsync("/hangfire")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/hangfire")).StatusCode);
     }
 
     [Fact]
