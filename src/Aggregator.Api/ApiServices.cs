@@ -27,6 +27,8 @@ public static class ApiServices
         services.AddAggregatorStorage(configuration);
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         services.AddProblemDetails();
+        services.AddPerClientRateLimiting(configuration);
+        services.Configure<Endpoints.StreamOptions>(configuration.GetSection(Endpoints.StreamOptions.Section));
         services.AddOpenApi();
         services.AddSingleton<IFeedScheduler, HangfireFeedScheduler>();
         services.AddTransient<FeedPollJob>();

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Aggregator.Api;
 using Aggregator.Api.Endpoints;
+using Scalar.AspNetCore;
 
 // Settings come from beside the binary; relative paths in them (data/, feeds.json) are relative to the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -23,10 +24,15 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
+app.UseRateLimiter();
 app.MapOpenApi();
+app.MapScalarApiReference("/docs");
 app.MapHealth();
-app.MapFeeds();
-app.MapStories();
-app.MapEntities();
+var api = app.MapGroup("").RequireRateLimiting(RateLimiting.Policy);
+api.MapFeeds();
+api.MapStories();
+api.MapEntities();
+api.MapAnalytics();
+api.MapStream();
 app.MapJobsDashboard();
 app.Run();

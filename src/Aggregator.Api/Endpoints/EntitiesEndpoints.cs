@@ -44,6 +44,7 @@ public static class EntitiesEndpoints
                     return Problems.BadRequest(e.Message);
                 }
             })
+            .AddEndpointFilter<ConditionalGetFilter>()
             .WithTags("Entities")
             .WithSummary("Lists entities by the number of stories mentioning them, with mention and story counts.")
             .WithDescription("type: PERSON, LOCATION or ORGANIZATION. q: names or aliases starting with this text. from, to: count only stories published in this range. limit: 1-500, default 50.");

@@ -34,6 +34,8 @@ public static class FeedsEndpoints
 
         feeds.MapGet("/", async (IFeedStore store, TimeProvider clock, CancellationToken ct) =>
                 (await store.ListAsync(ct)).Select(f => FeedView.From(f, clock.GetUtcNow())).ToList())
+            .AddEndpointFilter<ConditionalGetFilter>()
+            .WithMetadata(ConditionalGetFilter.ClockDependent)
             .WithSummary("Lists the feeds with their health: last attempt and success, last HTTP status and error, consecutive failures, next poll, story count.");
 
         feeds.MapGet("/{id:long}", async Task<Results<Ok<FeedView>, ProblemHttpResult>> (long id, IFeedStore store, TimeProvider clock, CancellationToken ct) =>

@@ -13,18 +13,35 @@ public static class StoriesEndpoints
         var stories = app.MapGroup("/api/stories").WithTags("Stories").AddEndpointFilter<ReadAuthFilter>();
 
         stories.MapGet("/", async Task<Results<Ok<StoryPage>, ProblemHttpResult>> (
-                string? q, string? feed, string? from, string? to, string? sort, string? limit, string? cursor, string? entity, string? type,
+                string? q, string? feed, string? from, string? to, string? sort, string? limit, string? cursor,
+                string[]? entity, string? match, string? type, string? since,
                 IStoryStore store, IEntityStore entities, CancellationToken ct) =>
             {
                 try
                 {
                     var query = Parse(q, feed, from, to, sort, limit, cursor);
-                    if (!string.IsNullOrWhiteSpace(entity))
+                    var kind = EntitiesEndpoints.ParseType(type);
+                    var filters = new List<IReadOnlyList<long>>();
+                    foreach (var name in (entity ?? []).Where(e => !string.IsNullOrWhiteSpace(e)))
                     {
-                        var ids = await entities.ResolveAsync(entity, EntitiesEndpoints.ParseType(type), ct);
-                        if (ids.Count == 0) return Problems.NotFound($"No entity is named '{entity}'{(type is null ? "" : $" with type {type}")}.");
-                        query = query with { EntityIds = ids };
+                        var ids = await entities.ResolveAsync(name, kind, ct);
+                        if (ids.Count == 0) return Problems.NotFound($"No entity is named '{name}'{(kind is null ? "" : $" with type {type}")}.");
+                        filters.Add(ids);
                     }
+                    if (filters.Count == 0 && kind is not null) throw new ArgumentException("type narrows an entity filter: give entity too.");
+                    query = query with
+                    {
+                        EntityFilters = filters,
+                        MatchAny = match?.ToLowerInvariant() switch
+                        {
+                            null or "" or "all" => false,
+                            "any" => true,
+                            _ => throw new ArgumentException($"match must be 'all' or 'any', not '{match}'."),
+                        },
+                        Since = string.IsNullOrEmpty(since) ? null : IngestionCursor.Decode(since),
+                    };
+                    if (query.Since is not null && (query.After is not null || query.Sort == StorySort.Relevance))
+                        throw new ArgumentException("since cannot be combined with cursor or sort=relevance.");
                     return TypedResults.Ok(await store.SearchAsync(query, ct));
                 }
                 catch (Exception e) when (e is SearchSyntaxException or FormatException or ArgumentException)
@@ -32,18 +49,22 @@ public static class StoriesEndpoints
                     return Problems.BadRequest(e.Message);
                 }
             })
+            .AddEndpointFilter<ConditionalGetFilter>()
             .WithSummary("Searches stories, newest first or by relevance, a page at a time.")
             .WithDescription("""
                 q: full text; words must all match, "a phrase", word* for a prefix, -word to exclude, OR between alternatives.
                 feed: a feed id. from, to: ISO 8601 dates or times (UTC unless an offset is given); from inclusive, to exclusive.
                 sort: published (default, newest first) or relevance (bm25 over the newest 10,000 matches; needs q).
-                entity: a name or alias of an entity (case-insensitive), type: PERSON, LOCATION or ORGANIZATION to narrow it.
+                entity (repeatable): an entity id, name or alias (case-insensitive); a story must mention every one (match=all,
+                the default) or any one (match=any). type: PERSON, LOCATION or ORGANIZATION narrows the names.
+                since: the 'since' token of an earlier answer; returns only stories stored after it, oldest first, with a new token.
                 limit: 1-100, default 20. cursor: the 'next' value of the previous page; pages stay stable while stories arrive.
                 Each result has a snippet: HTML-escaped text with <mark> around the matched words.
                 """);
 
         stories.MapGet("/{id:long}", async Task<Results<Ok<Story>, ProblemHttpResult>> (long id, IStoryStore store, CancellationToken ct) =>
                 await store.GetAsync(id, ct) is { } story ? TypedResults.Ok(story) : Problems.NotFound($"There is no story {id}."))
+            .AddEndpointFilter<ConditionalGetFilter>()
             .WithSummary("One whole story: text, summary, feeds, extraction status, and its entity mentions with offsets into the title or text.");
     }
 

@@ -10,8 +10,14 @@ public sealed record StoryQuery
 
     public SearchExpression? Text { get; init; }
     public long? FeedId { get; init; }
-    /// <summary>Stories mentioning any of these entities (the ids one name or alias resolved to).</summary>
-    public IReadOnlyList<long>? EntityIds { get; init; }
+    /// <summary>
+    /// Entity filters; each is the set of entity ids one id, name or alias resolved to. A story matches a filter when
+    /// it mentions any of its ids; it must match every filter, or any one when <see cref="MatchAny"/>.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<long>> EntityFilters { get; init; } = [];
+    public bool MatchAny { get; init; }
+    /// <summary>Only stories stored after this point, oldest first (dashboards polling for what is new).</summary>
+    public IngestionCursor? Since { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public StorySort Sort { get; init; } = StorySort.Published;
@@ -19,4 +25,6 @@ public sealed record StoryQuery
     public StoryCursor? After { get; init; }
 }
 
-public sealed record StoryPage(IReadOnlyList<StorySummary> Items, string? Next);
+/// <param name="Next">The cursor for the following page; null on the last one.</param>
+/// <param name="Since">A token for ?since= that returns the stories stored after this answer.</param>
+public sealed record StoryPage(IReadOnlyList<StorySummary> Items, string? Next, string? Since = null);

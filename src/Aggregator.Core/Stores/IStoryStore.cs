@@ -30,4 +30,9 @@ public interface IStoryStore
     Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
     Task<Story?> GetAsync(long id, CancellationToken ct = default);
     Task<bool> PingAsync(CancellationToken ct = default);
+
+    /// <summary>A number that changes whenever anything a reader can see changes (stories, feeds, tags), and when.</summary>
+    Task<(long Version, DateTimeOffset Changed)> VersionAsync(CancellationToken ct = default);
+
+    Task<Stats> StatsAsync(DateTimeOffset now, CancellationToken ct = default);
 }

@@ -163,10 +163,20 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
             parameters.Add("feedId", feedId);
         }
-        if (query.EntityIds is { } entityIds)
+        if (query.EntityFilters.Count > 0)
         {
-            where.Add($"{idColumn} IN (SELECT story_id FROM story_entities WHERE entity_id IN @entityIds)");
-            parameters.Add("entityIds", entityIds.ToArray());
+            var filters = query.EntityFilters.Select((ids, i) =>
+            {
+                parameters.Add($"entities{i}", ids.ToArray());
+                return $"{idColumn} IN (SELECT story_id FROM story_entities WHERE entity_id IN @entities{i})";
+            }).ToList();
+            where.Add("(" + string.Join(query.MatchAny ? " OR " : " AND ", filters) + ")");
+        }
+        if (query.Since is { } since)
+        {
+            where.Add("(s.first_seen > @sinceMs OR (s.first_seen = @sinceMs AND s.id > @sinceId))");
+            parameters.Add("sinceMs", since.FirstSeenMs);
+            parameters.Add("sinceId", since.StoryId);
         }
         if (!relevance && query.After is { } after) { where.Add($"{idColumn} < @afterId"); parameters.Add("afterId", after.Position); }
         var offset = relevance && query.After is { } cursor ? cursor.Position : 0;
@@ -176,9 +186,10 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         string sql;
         if (query.Text is null)
         {
+            var order = query.Since is null ? "s.id DESC" : "s.first_seen, s.id";
             sql = $"""
-                SELECT s.id, s.title, s.link, s.published, substr(coalesce(s.summary, s.text), 1, 240) AS snippet
-                FROM stories s {Where(where)} ORDER BY s.id DESC LIMIT @limit
+                SELECT s.id, s.title, s.link, s.published, s.first_seen, substr(coalesce(s.summary, s.text), 1, 240) AS snippet
+                FROM stories s {Where(where)} ORDER BY {order} LIMIT @limit
                 """;
         }
         else
@@ -186,7 +197,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             where.Insert(0, "stories_fts MATCH @match");
             parameters.Add("match", Fts5Query.Render(query.Text));
             var columns = $"""
-                s.id, s.title, s.link, s.published, snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet
+                s.id, s.title, s.link, s.published, s.first_seen, snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet
                 """;
             // Relevance: rank the newest matches by bm25 alone, then build snippets for the chosen page only
             // (a snippet costs far more than a rank).
@@ -196,14 +207,14 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
                   WHERE stories_fts MATCH @match AND stories_fts.rowid IN (
                       SELECT rowid FROM (
                           SELECT stories_fts.rowid AS rowid, bm25(stories_fts, {TitleWeight}, 1.0) AS rank
-                          FROM stories_fts {(query.FeedId is null ? "" : "JOIN stories s ON s.id = stories_fts.rowid")}
+                          FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
                           {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT {RelevanceCandidates})
                       ORDER BY rank, rowid DESC LIMIT @limit OFFSET @offset)
                   ORDER BY bm25(stories_fts, {TitleWeight}, 1.0), s.id DESC
                   """
                 : $"""
                   SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
-                  {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT @limit
+                  {Where(where)} ORDER BY {(query.Since is null ? "stories_fts.rowid DESC" : "s.first_seen, s.id")} LIMIT @limit
                   """;
         }
 
@@ -220,8 +231,13 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         var page = rows.Take(query.Limit).ToList();
         var feeds = await FeedsOfAsync(connection, page.Select(r => r.id));
         string? next = null;
-        if (rows.Count > query.Limit)
+        if (rows.Count > query.Limit && query.Since is null)
             next = (relevance ? new StoryCursor(StorySort.Relevance, offset + query.Limit) : new StoryCursor(StorySort.Published, page[^1].id)).Encode();
+        // The since-token: after the last story returned when polling, else after the newest stored so far.
+        var high = query.Since is not null
+            ? page.Count > 0 ? new IngestionCursor(page[^1].first_seen, page[^1].id) : query.Since
+            : await connection.QuerySingleOrDefaultAsync<HighWater>("SELECT first_seen, id FROM stories ORDER BY first_seen DESC, id DESC LIMIT 1") is { } top
+                ? new IngestionCursor(top.first_seen, top.id) : new IngestionCursor(0, 0);
         var items = page.Select(r => new StorySummary
         {
             Id = r.id,
@@ -231,7 +247,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             Feeds = feeds.TryGetValue(r.id, out var list) ? list : [],
             Snippet = MarkedHtml(r.snippet),
         }).ToList();
-        return new StoryPage(items, next);
+        return new StoryPage(items, next, high.Encode());
     }
 
     public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
@@ -275,6 +291,32 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         }
     }
 
+    public async Task<(long Version, DateTimeOffset Changed)> VersionAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleAsync<(long Version, long Changed)>("SELECT version, changed_at FROM data_version WHERE id = 1");
+        return (row.Version, Time(row.Changed));
+    }
+
+    public async Task<Stats> StatsAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        var hour = 3_600_000L;
+        var end = Ms(now) / hour * hour + hour;
+        var start = end - 48 * hour;
+        await using var connection = await database.OpenAsync(ct);
+        var counts = await connection.QuerySingleAsync<(long Stories, long Feeds, long Entities, long Failing)>("""
+            SELECT (SELECT count(*) FROM stories),
+                   (SELECT count(*) FROM feeds WHERE deleted_at IS NULL),
+                   (SELECT count(*) FROM entities WHERE story_count > 0),
+                   (SELECT count(*) FROM feeds WHERE deleted_at IS NULL AND consecutive_failures > 0)
+            """);
+        var perHour = (await connection.QueryAsync<(long Bucket, long Count)>("""
+            SELECT (first_seen - @start) / @hour AS bucket, count(*) FROM stories WHERE first_seen >= @start AND first_seen < @end GROUP BY bucket
+            """, new { start, end, hour })).ToDictionary(r => r.Bucket, r => r.Count);
+        return new Stats(counts.Stories, counts.Feeds, counts.Entities, counts.Failing,
+            Enumerable.Range(0, 48).Select(b => new HourCount(Time(start + b * hour), perHour.GetValueOrDefault(b))).ToList());
+    }
+
     private static async Task<Dictionary<long, List<FeedRef>>> FeedsOfAsync(DbConnection connection, IEnumerable<long> storyIds)
     {
         var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>("""
@@ -290,9 +332,12 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
     private static string? MarkedHtml(string? snippet) =>
         snippet is null ? null : WebUtility.HtmlEncode(snippet).Replace(MarkStart.ToString(), "<mark>").Replace(MarkEnd.ToString(), "</mark>");
 
+    private sealed record HighWater(long first_seen, long id);
+
     private sealed class SummaryRow
     {
         public long id { get; set; }
+        public long first_seen { get; set; }
         public string title { get; set; } = "";
         public string? link { get; set; }
         public long published { get; set; }

@@ -10,4 +10,6 @@ internal static class StoryIds
     public const long PerMillisecond = 1024;
 
     public static long First(DateTimeOffset published) => published.ToUnixTimeMilliseconds() * PerMillisecond;
+
+    public static DateTimeOffset Published(long storyId) => DateTimeOffset.FromUnixTimeMilliseconds(storyId / PerMillisecond);
 }
