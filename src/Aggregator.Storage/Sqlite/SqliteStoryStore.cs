@@ -43,18 +43,31 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             new { feedId, guid, storyId });
     }
 
-    public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default)
+    public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
+        (await SaveManyAsync([story], ct))[0];
+
+    public async Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        // BEGIN IMMEDIATE: take the write lock before reading, so the duplicate check and the insert are one step.
+        // BEGIN IMMEDIATE: take the write lock before reading, so the duplicate checks and the inserts are one step.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var results = new List<(long, SaveResult)>(stories.Count);
+        var entities = new EntityBatch(connection, transaction);
+        foreach (var story in stories)
+            results.Add(await SaveOneAsync(connection, transaction, entities, story));
+        await entities.ApplyCountsAsync();
+        await transaction.CommitAsync(ct);
+        return results;
+    }
+
+    private async Task<(long, SaveResult)> SaveOneAsync(SqliteConnection connection, SqliteTransaction transaction, EntityBatch entities, NewStory story)
+    {
         var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, story.Link, story.ContentHash);
         if (existing is not null)
         {
             if (!existing.InThisFeed)
                 await connection.ExecuteAsync("INSERT OR IGNORE INTO story_feeds (feed_id, guid, story_id) VALUES (@FeedId, @Guid, @StoryId)",
                     new { story.FeedId, story.Guid, existing.StoryId }, transaction);
-            await transaction.CommitAsync(ct);
             return (existing.StoryId, SaveResult.Duplicate);
         }
         var first = StoryIds.First(story.Published);
@@ -82,8 +95,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
                 story.FeedId,
                 story.Guid,
             }, transaction);
-        await InsertMentionsAsync(connection, transaction, id, story.Mentions);
-        await transaction.CommitAsync(ct);
+        await entities.AddMentionsAsync(id, story.Mentions);
         return (id, SaveResult.Stored);
     }
 
@@ -101,7 +113,9 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             DELETE FROM mentions WHERE story_id = @storyId;
             UPDATE stories SET tagger_version = @taggerVersion WHERE id = @storyId;
             """, new { storyId, taggerVersion }, transaction);
-        await InsertMentionsAsync(connection, transaction, storyId, mentions);
+        var entities = new EntityBatch(connection, transaction);
+        await entities.AddMentionsAsync(storyId, mentions);
+        await entities.ApplyCountsAsync();
         await transaction.CommitAsync(ct);
     }
 
@@ -115,34 +129,8 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             """, new { afterId, taggerVersion, limit })).ToList();
     }
 
-    /// <summary>Mentions, their entities (created on first sight, aliases added) and the per-story entity rows, with counts kept exact.</summary>
-    private static async Task InsertMentionsAsync(DbConnection connection, DbTransaction transaction, long storyId, IReadOnlyList<StoryMention> mentions)
-    {
-        var entityIds = new Dictionary<(string Name, EntityType Type), long>(EntityKeyComparer.Instance);
-        foreach (var group in mentions.GroupBy(m => (Name: m.Canonical, m.Type), EntityKeyComparer.Instance))
-        {
-            var type = EntityTypes.ToWire(group.Key.Type);
-            var entityId = await connection.ExecuteScalarAsync<long>("""
-                INSERT INTO entities (name, type, mention_count, story_count) VALUES (@name, @type, @count, 1)
-                ON CONFLICT (type, name COLLATE NOCASE) DO UPDATE SET mention_count = mention_count + @count, story_count = story_count + 1
-                RETURNING id
-                """, new { name = group.Key.Name, type, count = group.Count() }, transaction);
-            entityIds[group.Key] = entityId;
-            foreach (var alias in group.Select(m => m.Text).Append(group.Key.Name).Distinct(StringComparer.OrdinalIgnoreCase))
-                await connection.ExecuteAsync("INSERT OR IGNORE INTO entity_aliases (alias, entity_id) VALUES (@alias, @entityId)", new { alias, entityId }, transaction);
-            await connection.ExecuteAsync("INSERT INTO story_entities (entity_id, story_id, mentions) VALUES (@entityId, @storyId, @count)",
-                new { entityId, storyId, count = group.Count() }, transaction);
-        }
-        foreach (var mention in mentions)
-        {
-            await connection.ExecuteAsync("""
-                INSERT OR IGNORE INTO mentions (story_id, field, start, end, entity_id, text) VALUES (@storyId, @field, @Start, @End, @entityId, @Text)
-                """, new { storyId, field = (int)mention.Field, mention.Start, mention.End, entityId = entityIds[(mention.Canonical, mention.Type)], mention.Text }, transaction);
-        }
-    }
-
     /// <summary>Entity identity is its type and its canonical name in any case, as the unique index says.</summary>
-    private sealed class EntityKeyComparer : IEqualityComparer<(string Name, EntityType Type)>
+    internal sealed class EntityKeyComparer : IEqualityComparer<(string Name, EntityType Type)>
     {
         public static readonly EntityKeyComparer Instance = new();
         public bool Equals((string Name, EntityType Type) x, (string Name, EntityType Type) y) =>

@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Aggregator.Core.Model;
+using Aggregator.Nlp;
+using Dapper;
+
+namespace Aggregator.Storage.Sqlite;
+
+/// <summary>
+/// Writes the mentions of the stories of one transaction: entities are created on first sight with their aliases, each
+/// story gets its per-entity row and its mention rows, and the entity counters are added once per entity at the end,
+/// so a batch of stories costs one counter update per entity instead of one per story.
+/// </summary>
+internal sealed class EntityBatch(DbConnection connection, DbTransaction transaction)
+{
+    private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(SqliteStoryStore.EntityKeyComparer.Instance);
+    private readonly HashSet<(string Alias, long EntityId)> _aliases = new();
+    private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
+
+    public async Task AddMentionsAsync(long storyId, IReadOnlyList<StoryMention> mentions)
+    {
+        foreach (var group in mentions.GroupBy(m => (Name: m.Canonical, m.Type), SqliteStoryStore.EntityKeyComparer.Instance))
+        {
+            var entityId = await IdOfAsync(group.Key);
+            foreach (var alias in group.Select(m => m.Text).Append(group.Key.Name).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (_aliases.Add((alias.ToLowerInvariant(), entityId)))
+                    await connection.ExecuteAsync("INSERT OR IGNORE INTO entity_aliases (alias, entity_id) VALUES (@alias, @entityId)", new { alias, entityId }, transaction);
+            }
+            var count = group.Count();
+            await connection.ExecuteAsync("INSERT INTO story_entities (entity_id, story_id, mentions) VALUES (@entityId, @storyId, @count)",
+                new { entityId, storyId, count }, transaction);
+            var (m, s) = _counts.GetValueOrDefault(entityId);
+            _counts[entityId] = (m + count, s + 1);
+            foreach (var mention in group)
+            {
+                await connection.ExecuteAsync("""
+                    INSERT OR IGNORE INTO mentions (story_id, field, start, end, entity_id, text) VALUES (@storyId, @field, @Start, @End, @entityId, @Text)
+                    """, new { storyId, field = (int)mention.Field, mention.Start, mention.End, entityId, mention.Text }, transaction);
+            }
+        }
+    }
+
+    public async Task ApplyCountsAsync()
+    {
+        foreach (var (entityId, (mentions, stories)) in _counts)
+            await connection.ExecuteAsync("UPDATE entities SET mention_count = mention_count + @mentions, story_count = story_count + @stories WHERE id = @entityId",
+                new { entityId, mentions, stories }, transaction);
+        _counts.Clear();
+    }
+
+    private async Task<long> IdOfAsync((string Name, EntityType Type) key)
+    {
+        if (_ids.TryGetValue(key, out var id)) return id;
+        id = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO entities (name, type) VALUES (@name, @type)
+            ON CONFLICT (type, name COLLATE NOCASE) DO UPDATE SET name = name
+            RETURNING id
+            """, new { name = key.Name, type = EntityTypes.ToWire(key.Type) }, transaction);
+        return _ids[key] = id;
+    }
+}
