@@ -34,12 +34,15 @@ public static class ApiServices
         services.AddTransient<FeedPollJob>();
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        services.AddHangfire((sp, config) => config
+        // The storage is a DI singleton rather than Hangfire's global JobStorage.Current, so that every component of
+        // this app (server, managers, dashboard) uses this app's own storage.
+        services.AddSingleton<JobStorage>(sp => new SQLiteStorage(HangfireDatabasePath(sp.GetRequiredService<SqliteDatabase>()),
+            // Hangfire.Storage.SQLite: a maintained, MIT-licensed SQLite storage that needs no server (see README).
+            new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+        services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            // Hangfire.Storage.SQLite: a maintained, MIT-licensed SQLite storage that needs no server (see README).
-            .UseSQLiteStorage(HangfireDatabasePath(sp.GetRequiredService<SqliteDatabase>()), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+            .UseRecommendedSerializerSettings());
         if (jobs.RunServer)
             services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
         return services;

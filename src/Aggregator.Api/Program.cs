@@ -24,6 +24,9 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
+// The dashboard: wwwroot/index.html at /, with its scripts and styles (wwwroot is copied beside the binary).
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseRateLimiter();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");

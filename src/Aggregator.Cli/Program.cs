@@ -15,6 +15,7 @@ internal static class Program
           retag [--db PATH]                                     re-tag stories tagged by another model version
           bench ner                                             tokens/second of tokenize + tag
           bench ingest [--items N] [--feeds F] [--search-stories M]  ingestion stories/s and search latency
+          bench queries [--stories N] [--db PATH]                analysts' query latency on N generated stories
         """;
 
     public static async Task<int> Main(string[] args)
@@ -37,6 +38,7 @@ internal static class Program
                 "retag" => await RetagCommand.RunAsync(new CliArgs(rest), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "ner" => NlpCommands.BenchNer(Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "ingest" => await BenchIngestCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
+                "bench" when args.Length >= 2 && args[1] == "queries" => await BenchQueriesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 _ => Fail($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

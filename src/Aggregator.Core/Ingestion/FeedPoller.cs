@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Aggregator.Core.Dedup;
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
@@ -70,36 +69,33 @@ public sealed class FeedPoller(
             .DistinctBy(i => i.Guid)
             .Take(options.Value.MaxItemsPerPoll)
             .ToList();
-        var errors = new ConcurrentQueue<string>();
+        var errors = new List<string>();
         int stored = 0, duplicates = 0;
-        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ArticleConcurrency, CancellationToken = ct },
-            async (item, token) =>
+        // Items are fetched, extracted and tagged a few at a time, but stored in feed order, so when two items of one
+        // poll are the same story the first one listed is the one kept, whatever finished first.
+        using var gate = new SemaphoreSlim(options.Value.ArticleConcurrency);
+        var prepared = items.Select(item => PrepareAsync(feed, item, fetchArticles, gate, ct)).ToList();
+        foreach (var (item, task) in items.Zip(prepared))
+        {
+            try
             {
-                try
+                var outcome = await task;
+                if (outcome.Warning is not null) errors.Add(outcome.Warning);
+                if (outcome.Story is null)
                 {
-                    var existing = await stories.FindExistingAsync(feed.Id, item.Guid, CanonicalLink.From(item.Link), token);
-                    if (existing is { } known)
-                    {
-                        if (!known.InThisFeed) await stories.LinkAsync(feed.Id, item.Guid, known.StoryId, token);
-                        Interlocked.Increment(ref duplicates);
-                        return;
-                    }
-                    var (story, warning) = await builder.BuildAsync(feed.Id, item, fetchArticles, token);
-                    if (warning is not null) errors.Enqueue(warning);
-                    if (story.Title.Length == 0 && story.Text.Length == 0)
-                    {
-                        errors.Enqueue($"{item.Link ?? item.Guid}: the item has neither a title nor any text; not stored.");
-                        return;
-                    }
-                    var (_, result) = await stories.SaveAsync(story, token);
-                    Interlocked.Increment(ref result == SaveResult.Stored ? ref stored : ref duplicates);
+                    if (outcome.Duplicate) duplicates++;
+                    continue;
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogError(e, "Item {Guid} of feed {FeedId} failed", item.Guid, feed.Id);
-                    errors.Enqueue($"{item.Link ?? item.Guid}: {e.Message}");
-                }
-            });
+                var (_, result) = await stories.SaveAsync(outcome.Story, ct);
+                if (result == SaveResult.Stored) stored++;
+                else duplicates++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Item {Guid} of feed {FeedId} failed", item.Guid, feed.Id);
+                errors.Add($"{item.Link ?? item.Guid}: {e.Message}");
+            }
+        }
         log.LogInformation("Feed {FeedId}: {Items} items, {Stored} stored, {Duplicates} duplicates", feed.Id, items.Count, stored, duplicates);
         return new IngestionReport
         {
@@ -108,9 +104,34 @@ public sealed class FeedPoller(
             Items = items.Count,
             Stored = stored,
             Duplicates = duplicates,
-            Errors = errors.ToList(),
+            Errors = errors,
             Outcome = PollOutcome.Ingested,
         };
+    }
+
+    private sealed record Prepared(NewStory? Story, bool Duplicate, string? Warning);
+
+    /// <summary>The per-item stages before storing: dedup against what is stored, then fetch, extract and tag.</summary>
+    private async Task<Prepared> PrepareAsync(Feed feed, ParsedItem item, bool fetchArticles, SemaphoreSlim gate, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            var existing = await stories.FindExistingAsync(feed.Id, item.Guid, CanonicalLink.From(item.Link), ct);
+            if (existing is { } known)
+            {
+                if (!known.InThisFeed) await stories.LinkAsync(feed.Id, item.Guid, known.StoryId, ct);
+                return new Prepared(null, true, null);
+            }
+            var (story, warning) = await builder.BuildAsync(feed.Id, item, fetchArticles, ct);
+            return story.Title.Length == 0 && story.Text.Length == 0
+                ? new Prepared(null, false, $"{item.Link ?? item.Guid}: the item has neither a title nor any text; not stored.")
+                : new Prepared(story, false, warning);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct)

@@ -16,6 +16,15 @@ internal sealed class EntityBatch(DbConnection connection, DbTransaction transac
     private readonly HashSet<(string Alias, long EntityId)> _aliases = new();
     private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
 
+    /// <summary>The ids of the mentions' entities, creating those seen for the first time.</summary>
+    public async Task<IReadOnlyList<long>> ResolveAsync(IReadOnlyList<StoryMention> mentions)
+    {
+        var ids = new List<long>();
+        foreach (var key in mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(SqliteStoryStore.EntityKeyComparer.Instance))
+            ids.Add(await IdOfAsync(key));
+        return ids;
+    }
+
     public async Task AddMentionsAsync(long storyId, IReadOnlyList<StoryMention> mentions)
     {
         foreach (var group in mentions.GroupBy(m => (Name: m.Canonical, m.Type), SqliteStoryStore.EntityKeyComparer.Instance))

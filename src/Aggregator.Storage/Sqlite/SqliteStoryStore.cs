@@ -14,8 +14,8 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
     /// <summary>Relevance ranking looks at the newest this-many matches: bm25 costs per matching row.</summary>
     private const int RelevanceCandidates = 10_000;
     private const char MarkStart = '\uE000', MarkEnd = '\uE001';
-    /// <summary>A match in the title counts this many times a match in the text.</summary>
-    private const string TitleWeight = "4.0";
+    /// <summary>bm25 weights: a match in the title counts four times one in the text; entity ids do not rank.</summary>
+    private const string Weights = "4.0, 1.0, 0.0"; // title, text, entity_terms
 
     public async Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default)
     {
@@ -70,13 +70,14 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
                     new { story.FeedId, story.Guid, existing.StoryId }, transaction);
             return (existing.StoryId, SaveResult.Duplicate);
         }
+        var entityTerms = Fts5Query.EntityTerms(await entities.ResolveAsync(story.Mentions));
         var first = StoryIds.First(story.Published);
         var id = await connection.ExecuteScalarAsync<long>(
             "SELECT coalesce(max(id) + 1, @first) FROM stories WHERE id >= @first AND id < @first + @span",
             new { first, span = StoryIds.PerMillisecond }, transaction);
         await connection.ExecuteAsync("""
-            INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version)
-            VALUES (@id, @Title, @Link, @Author, @Published, @FirstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion);
+            INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
+            VALUES (@id, @Title, @Link, @Author, @Published, @FirstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms);
             INSERT INTO story_feeds (feed_id, guid, story_id) VALUES (@FeedId, @Guid, @id);
             """,
             new
@@ -94,6 +95,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
                 story.TaggerVersion,
                 story.FeedId,
                 story.Guid,
+                entityTerms,
             }, transaction);
         await entities.AddMentionsAsync(id, story.Mentions);
         return (id, SaveResult.Stored);
@@ -111,9 +113,11 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             WHERE id IN (SELECT entity_id FROM story_entities WHERE story_id = @storyId);
             DELETE FROM story_entities WHERE story_id = @storyId;
             DELETE FROM mentions WHERE story_id = @storyId;
-            UPDATE stories SET tagger_version = @taggerVersion WHERE id = @storyId;
-            """, new { storyId, taggerVersion }, transaction);
+            """, new { storyId }, transaction);
         var entities = new EntityBatch(connection, transaction);
+        var entityTerms = Fts5Query.EntityTerms(await entities.ResolveAsync(mentions));
+        await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
+            new { storyId, taggerVersion, entityTerms }, transaction);
         await entities.AddMentionsAsync(storyId, mentions);
         await entities.ApplyCountsAsync();
         await transaction.CommitAsync(ct);
@@ -143,22 +147,14 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         var parameters = new DynamicParameters();
         var where = new List<string>();
         var relevance = query.Sort == StorySort.Relevance && query.Text is not null;
-        var idColumn = query.Text is null ? "s.id" : "stories_fts.rowid";
+        var match = Fts5Query.Render(query);
+        var idColumn = match is null ? "s.id" : "stories_fts.rowid";
         if (query.From is { } from) { where.Add($"{idColumn} >= @fromId"); parameters.Add("fromId", StoryIds.First(from)); }
         if (query.To is { } to) { where.Add($"{idColumn} < @toId"); parameters.Add("toId", StoryIds.First(to)); }
         if (query.FeedId is { } feedId)
         {
             where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
             parameters.Add("feedId", feedId);
-        }
-        if (query.EntityFilters.Count > 0)
-        {
-            var filters = query.EntityFilters.Select((ids, i) =>
-            {
-                parameters.Add($"entities{i}", ids.ToArray());
-                return $"{idColumn} IN (SELECT story_id FROM story_entities WHERE entity_id IN @entities{i})";
-            }).ToList();
-            where.Add("(" + string.Join(query.MatchAny ? " OR " : " AND ", filters) + ")");
         }
         if (query.Since is { } since)
         {
@@ -172,7 +168,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         parameters.Add("offset", offset);
 
         string sql;
-        if (query.Text is null)
+        if (match is null)
         {
             var order = query.Since is null ? "s.id DESC" : "s.first_seen, s.id";
             sql = $"""
@@ -183,7 +179,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         else
         {
             where.Insert(0, "stories_fts MATCH @match");
-            parameters.Add("match", Fts5Query.Render(query.Text));
+            parameters.Add("match", match);
             var columns = $"""
                 s.id, s.title, s.link, s.published, s.first_seen, snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet
                 """;
@@ -194,11 +190,11 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
                   SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
                   WHERE stories_fts MATCH @match AND stories_fts.rowid IN (
                       SELECT rowid FROM (
-                          SELECT stories_fts.rowid AS rowid, bm25(stories_fts, {TitleWeight}, 1.0) AS rank
+                          SELECT stories_fts.rowid AS rowid, bm25(stories_fts, {Weights}) AS rank
                           FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
                           {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT {RelevanceCandidates})
                       ORDER BY rank, rowid DESC LIMIT @limit OFFSET @offset)
-                  ORDER BY bm25(stories_fts, {TitleWeight}, 1.0), s.id DESC
+                  ORDER BY bm25(stories_fts, {Weights}), s.id DESC
                   """
                 : $"""
                   SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid

@@ -1,0 +1,336 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Aggregator.Core.Ingestion;
+using Aggregator.Core.Model;
+using Aggregator.Core.Stores;
+using Aggregator.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Aggregator.Tests.Browser;
+
+/// <summary>
+/// The real API on Kestrel (a browser needs a real port), with stories ingested through the service's own poller from
+/// fixture feeds served on a local server, and Debian's Chromium driven by Playwright. Started once for the class,
+/// lazily, so that the tests skip without starting anything when Chromium is not installed.
+/// </summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string SkipReason = "Chromium is not installed: apt-get install -y chromium (CI's .ci/run does)";
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _started;
+    private IPlaywright? _playwright;
+
+    public ApiFactory Api { get; private set; } = null!;
+    public LocalServer FeedServer { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name + ".png");
+    }
+
+    public async Task StartAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_started) return;
+            FeedServer = await LocalServer.StartAsync();
+            FeedServer.MapContent("/europe.xml", Fixtures.Read("feeds/europe.rss.xml"));
+            FeedServer.MapContent("/world.xml", Fixtures.Read("feeds/world.rss.xml"));
+            FeedServer.MapContent("/fresh.xml", FreshFeed());
+            FeedServer.MapContent("/new.xml", Fixtures.Rss("Added from the dashboard",
+                new Fixtures.Item("new-1", "A feed added in the browser", "https://example.org/new-1", "Nothing to see.")));
+            FeedServer.Map("/broken.xml", context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return Task.CompletedTask;
+            });
+
+            Api = new ApiFactory(new Dictionary<string, string?> { ["Ingestion:FetchArticles"] = "false" });
+            Api.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            Api.StartServer();
+            BaseUrl = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+            // Through the service's own pipeline: fetch, parse, dedup, tag, store, and feed health.
+            var feeds = Api.Services.GetRequiredService<IFeedStore>();
+            var poller = Api.Services.GetRequiredService<FeedPoller>();
+            foreach (var (path, name) in new[] { ("/world.xml", "World Desk"), ("/europe.xml", "Europe Desk"), ("/fresh.xml", "Markets Live"), ("/broken.xml", "Broken Wire") })
+            {
+                var (feed, _) = await feeds.AddAsync(new FeedDefinition(FeedServer.Url(path), name), true);
+                await poller.PollAsync(feed.Id, force: true);
+            }
+
+            _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+            Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+            });
+            _started = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stories of the last hours, so that trends over a 24 h window have something to find whenever the tests run.</summary>
+    private static string FreshFeed()
+    {
+        var now = DateTimeOffset.UtcNow;
+        string At(double hoursAgo) => now.AddHours(-hoursAgo).ToString("r");
+        return Fixtures.Rss("Markets Live",
+            new Fixtures.Item("fresh-1", "Lagarde signals rate cut as inflation slows", "https://markets.example.org/1",
+                "Christine Lagarde said in Frankfurt that the European Central Bank could cut rates as inflation slowed.", At(1)),
+            new Fixtures.Item("fresh-2", "Lagarde questioned by European Parliament", "https://markets.example.org/2",
+                "Members of the European Parliament questioned Christine Lagarde about bank rules in Brussels.", At(2.5)),
+            new Fixtures.Item("fresh-3", "Markets rally after Lagarde remarks", "https://markets.example.org/3",
+                "Shares rose in Frankfurt and Paris after Christine Lagarde spoke, traders said.", At(4)),
+            new Fixtures.Item("fresh-4", "Lagarde and Macron discuss savings union", "https://markets.example.org/4",
+                "Christine Lagarde met Emmanuel Macron in Paris to discuss a savings union for the European Union.", At(6)));
+    }
+
+    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(10_000);
+        var errors = new List<string>();
+        // Uncaught script errors and any dialog (an alert would mean feed text ran as script) fail the test.
+        page.PageError += (_, message) => errors.Add("page error: " + message);
+        page.Dialog += async (_, dialog) =>
+        {
+            errors.Add("dialog: " + dialog.Message);
+            await dialog.DismissAsync();
+        };
+        return (context, page, errors);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (!_started) return;
+        await Browser.CloseAsync();
+        _playwright?.Dispose();
+        await Api.DisposeAsync();
+        await FeedServer.DisposeAsync();
+    }
+}
+
+public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+{
+    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync(string hash)
+    {
+        Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
+        await fixture.StartAsync();
+        var opened = await fixture.NewPageAsync();
+        await opened.Page.GotoAsync("/" + hash);
+        return opened;
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_is_served_at_the_root()
+    {
+        Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
+        await fixture.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+
+        var index = await client.GetAsync("/");
+        var script = await client.GetAsync("/app.js");
+        var style = await client.GetAsync("/app.css");
+
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        Assert.Equal("text/html", index.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("app.js", await index.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, style.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Latest_stories_show_and_expand_with_entities_highlighted_by_type()
+    {
+        var (context, page, errors) = await OpenAsync("#/");
+        await using var _ = context;
+
+        var stories = page.Locator("ol.stories > li.story");
+        await Assertions.Expect(stories.First).ToBeVisibleAsync();
+        Assert.True(await stories.CountAsync() >= 15);
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("latest") });
+        await Assertions.Expect(page.Locator(".story-title", new() { HasText = "Von der Leyen visits Kyiv ahead of winter" })).ToBeVisibleAsync();
+        // Feed text is text: a title with markup in it shows the markup as characters and creates no element.
+        await Assertions.Expect(page.Locator(".story-title", new() { HasText = "Macron says <b>no</b> to tariffs <img src=x onerror=alert(1)>" })).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator(".story-title b, .story-title img, main img").CountAsync());
+
+        var story = stories.Filter(new() { Has = page.Locator(".story-title", new() { HasText = "Macron and Scholz meet in Berlin" }) });
+        await story.Locator(".story-title").ClickAsync();
+        var detail = story.Locator(".story-detail");
+        await Assertions.Expect(detail).ToBeVisibleAsync();
+
+        await Assertions.Expect(detail.Locator("a.ent.ent-person", new() { HasText = "Emmanuel Macron" })).ToBeVisibleAsync();
+        await Assertions.Expect(detail.Locator(".story-text a.ent.ent-location", new() { HasText = "Berlin" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(detail.Locator(".story-text a.ent.ent-organization", new() { HasText = "European Union" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(detail.Locator(".detail-title a.ent.ent-person", new() { HasText = "Macron" })).ToBeVisibleAsync();
+        Assert.Equal(3, await detail.Locator(".legend .legend-item").CountAsync());
+        // The three types get three different colours.
+        var colours = new HashSet<string>();
+        foreach (var type in new[] { "person", "location", "organization" })
+            colours.Add(await detail.Locator($".story-text a.ent-{type}").First.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        Assert.Equal(3, colours.Count);
+        var href = await detail.Locator("a.ent.ent-person", new() { HasText = "Emmanuel Macron" }).GetAttributeAsync("href");
+        Assert.Equal("#/entity?name=Emmanuel+Macron&type=PERSON", href);
+
+        await story.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("latest-expanded") });
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Search_by_text_and_entity_filter_shows_only_matching_stories_with_snippets()
+    {
+        var (context, page, errors) = await OpenAsync("#/search");
+        await using var _ = context;
+
+        await page.Locator("#q").FillAsync("Kyiv");
+        await page.Locator("#entity-input").PressSequentiallyAsync("Emmanuel Mac");
+        var suggestion = page.Locator(".suggestion", new() { HasText = "Emmanuel Macron" });
+        await Assertions.Expect(suggestion).ToBeVisibleAsync();
+        await suggestion.ClickAsync();
+        await Assertions.Expect(page.Locator(".filter-chip", new() { HasText = "Emmanuel Macron" })).ToBeVisibleAsync();
+        await page.Locator("form.search-form button[type=submit]").ClickAsync();
+
+        var results = page.Locator(".results-list > li.story");
+        await Assertions.Expect(results.First).ToBeVisibleAsync();
+        var titles = (await results.Locator(".story-title").AllTextContentsAsync()).Order().ToList();
+        Assert.Equal(["Macron visits Kyiv with pledge of air defence", "Von der Leyen visits Kyiv ahead of winter"], titles);
+        Assert.True(await results.Locator(".snippet mark").CountAsync() >= 2);
+        Assert.All(await results.Locator(".snippet mark").AllTextContentsAsync(), m => Assert.Equal("kyiv", m.ToLowerInvariant()));
+        Assert.Contains("entity=Emmanuel+Macron", page.Url);
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("search"), FullPage = true });
+
+        // The snippet is escaped by the server: escaped markup in a story's text shows as characters, never as elements.
+        await page.GotoAsync("/#/search?q=markup");
+        var snippet = page.Locator(".results-list .snippet").First;
+        await Assertions.Expect(snippet).ToContainTextAsync("<img src=x onerror=alert(1)> and <b>bold</b>");
+        await Assertions.Expect(snippet.Locator("mark")).ToHaveTextAsync("markup");
+        Assert.Equal(0, await page.Locator(".results img, .results b").CountAsync());
+
+        // An unknown entity answers 404 problem+json: its detail is shown, the page keeps working.
+        await page.GotoAsync("/#/search?entity=Nobody+Atall");
+        await Assertions.Expect(page.Locator(".results .notice")).ToContainTextAsync("Nobody Atall");
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Entity_page_draws_a_chart_of_mentions_with_cooccurring_entities()
+    {
+        // From a highlight in a story to the entity page, then its chart.
+        var (context, page, errors) = await OpenAsync("#/entity?name=Emmanuel+Macron&type=PERSON");
+        await using var _ = context;
+
+        await page.WaitForURLAsync(new Regex(@"#/entity/\d+$"));
+        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync("Emmanuel Macron");
+        var chart = page.Locator("svg.chart");
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+        Assert.True(await chart.Locator("rect.bar").CountAsync() >= 1, "a bar per day with mentions");
+        Assert.True(await chart.Locator(".x-axis text").CountAsync() >= 3, "x axis labels");
+        Assert.True(await chart.Locator(".y-axis text").CountAsync() >= 3, "y axis labels");
+        await Assertions.Expect(page.Locator("table.cooccurrences tbody tr", new() { HasText = "Paris" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".entity .stories .story").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("entity-day"), FullPage = true });
+
+        await page.Locator(".segmented a", new() { HasText = "Hourly" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"interval=hour"));
+        await Assertions.Expect(page.Locator("svg.chart rect.bar").First).ToBeAttachedAsync();
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("entity-hour"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Trending_lists_entities_with_score_counts_and_evidence()
+    {
+        var (context, page, errors) = await OpenAsync("#/trends");
+        await using var _ = context;
+
+        var trend = page.Locator(".trend", new() { HasText = "Christine Lagarde" });
+        await Assertions.Expect(trend).ToBeVisibleAsync();
+        await Assertions.Expect(trend.Locator(".figures")).ToContainTextAsync("Score");
+        Assert.True(await trend.Locator(".evidence li").CountAsync() >= 1);
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("trends"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Feeds_page_shows_health_and_adds_a_feed()
+    {
+        var (context, page, errors) = await OpenAsync("#/feeds");
+        await using var _ = context;
+
+        var rows = page.Locator("table.feeds tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        Assert.True(await rows.CountAsync() >= 4);
+        var broken = page.Locator("tr.feed-row.failing", new() { HasText = "Broken Wire" });
+        await Assertions.Expect(broken).ToBeVisibleAsync();
+        await Assertions.Expect(broken.Locator(".badge")).ToContainTextAsync("Failing");
+        await Assertions.Expect(broken.Locator(".error-text")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator("tr.feed-row.ok", new() { HasText = "Europe Desk" })).ToBeVisibleAsync();
+
+        var url = fixture.FeedServer.Url("/new.xml");
+        await page.Locator("#feed-url").FillAsync(url);
+        await page.Locator("#feed-name").FillAsync("Added In Browser");
+        await page.Locator("form.feed-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator(".form-message.ok")).ToContainTextAsync("Added In Browser");
+        await Assertions.Expect(page.Locator("tr.feed-row", new() { HasText = "Added In Browser" })).ToBeVisibleAsync();
+
+        // The same URL again: 409, said as such.
+        await page.Locator("#feed-url").FillAsync(url);
+        await page.Locator("form.feed-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator(".form-message.error")).ToContainTextAsync("already exists");
+
+        // A URL the server refuses: its problem+json detail is shown.
+        await page.Locator("#feed-url").FillAsync("ftp://example.org/feed");
+        await page.Locator("form.feed-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator(".form-message.error")).Not.ToContainTextAsync("already exists");
+        var detail = await page.Locator(".form-message.error").TextContentAsync();
+        Assert.False(string.IsNullOrWhiteSpace(detail));
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("feeds"), FullPage = true });
+        Assert.Empty(errors);
+    }
+}
+
+/// <summary>The dashboard's files are found by the in-process test host too (no browser needed).</summary>
+public sealed class DashboardServingTests
+{
+    [Fact]
+    public async Task Test_host_serves_the_dashboard_files()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+
+        var index = await client.GetAsync("/");
+        var script = await client.GetAsync("/app.js");
+        var style = await client.GetAsync("/app.css");
+
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        Assert.Contains("<script src=\"app.js\"></script>", await index.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, style.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/nothing-here")).StatusCode);
+    }
+}
