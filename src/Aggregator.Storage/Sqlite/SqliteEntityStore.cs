@@ -106,8 +106,9 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
         if (rows.Count == 0) return [];
         // Lift over the stories of the range: P(a,b) / (P(a) P(b)). The other entity's share of stories is taken from
         // its whole history (its counter), scaled to the range, which avoids a count per candidate.
-        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @fromId AND id < @toId", range);
-        var allStories = from is null && to is null ? total : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories");
+        var allStories = await connection.ExecuteScalarAsync<long>("SELECT story_count FROM data_version WHERE id = 1");
+        var total = from is null && to is null ? allStories
+            : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @fromId AND id < @toId", range);
         var own = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId", range);
         return rows.Select(r =>
         {

@@ -289,7 +289,7 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         var start = end - 48 * hour;
         await using var connection = await database.OpenAsync(ct);
         var counts = await connection.QuerySingleAsync<(long Stories, long Feeds, long Entities, long Failing)>("""
-            SELECT (SELECT count(*) FROM stories),
+            SELECT (SELECT story_count FROM data_version WHERE id = 1),
                    (SELECT count(*) FROM feeds WHERE deleted_at IS NULL),
                    (SELECT count(*) FROM entities WHERE story_count > 0),
                    (SELECT count(*) FROM feeds WHERE deleted_at IS NULL AND consecutive_failures > 0)
