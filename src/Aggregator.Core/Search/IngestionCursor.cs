@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
-
 namespace Aggregator.Core.Model;
 
 /// <summary>
@@ -9,19 +6,16 @@ namespace Aggregator.Core.Model;
 /// </summary>
 public sealed record IngestionCursor(long FirstSeenMs, long StoryId)
 {
-    public string Encode() => Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"s{FirstSeenMs}.{StoryId}"));
+    public string Encode() => OpaqueToken.Encode($"s{FirstSeenMs}.{StoryId}");
 
     /// <exception cref="FormatException">The token was not made by <see cref="Encode"/>.</exception>
     public static IngestionCursor Decode(string token)
     {
-        const string error = "since is not valid: pass back the 'since' value of a previous answer.";
-        string raw;
-        try { raw = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token)); }
-        catch (FormatException) { throw new FormatException(error); }
-        var dot = raw.IndexOf('.');
-        if (raw.Length < 4 || raw[0] != 's' || dot < 2
+        var raw = OpaqueToken.Decode(token);
+        var dot = raw?.IndexOf('.') ?? -1;
+        if (raw is not { Length: >= 4 } || raw[0] != 's' || dot < 2
             || !long.TryParse(raw.AsSpan(1, dot - 1), out var firstSeen) || !long.TryParse(raw.AsSpan(dot + 1), out var id) || firstSeen < 0)
-            throw new FormatException(error);
+            throw new FormatException("since is not valid: pass back the 'since' value of a previous answer.");
         return new IngestionCursor(firstSeen, id);
     }
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
-
 namespace Aggregator.Core.Model;
 
 /// <summary>
@@ -10,15 +7,13 @@ namespace Aggregator.Core.Model;
 /// </summary>
 public sealed record StoryCursor(StorySort Sort, long Position)
 {
-    public string Encode() => Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{(Sort == StorySort.Published ? 'p' : 'r')}{Position}"));
+    public string Encode() => OpaqueToken.Encode($"{(Sort == StorySort.Published ? 'p' : 'r')}{Position}");
 
     /// <exception cref="FormatException">The token was not made by <see cref="Encode"/>.</exception>
     public static StoryCursor Decode(string token)
     {
-        string raw;
-        try { raw = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token)); }
-        catch (FormatException) { throw new FormatException("The cursor is not valid: pass back the 'next' value of a previous page."); }
-        if (raw.Length < 2 || (raw[0] != 'p' && raw[0] != 'r') || !long.TryParse(raw.AsSpan(1), out var position) || position < 0)
+        var raw = OpaqueToken.Decode(token);
+        if (raw is not { Length: >= 2 } || (raw[0] != 'p' && raw[0] != 'r') || !long.TryParse(raw.AsSpan(1), out var position) || position < 0)
             throw new FormatException("The cursor is not valid: pass back the 'next' value of a previous page.");
         return new StoryCursor(raw[0] == 'p' ? StorySort.Published : StorySort.Relevance, position);
     }
