@@ -54,7 +54,7 @@ public static class StoriesEndpoints
             .WithDescription("""
                 q: full text; words must all match, "a phrase", word* for a prefix, -word to exclude, OR between alternatives.
                 feed: a feed id. from, to: ISO 8601 dates or times (UTC unless an offset is given); from inclusive, to exclusive.
-                sort: published (default, newest first) or relevance (bm25 over the newest 10,000 matches; needs q).
+                sort: published (default, newest first) or relevance (bm25 over the newest 5,000 matches; needs q).
                 entity (repeatable): an entity id, name or alias (case-insensitive); a story must mention every one (match=all,
                 the default) or any one (match=any). type: PERSON, LOCATION or ORGANIZATION narrows the names.
                 since: the 'since' token of an earlier answer; returns only stories stored after it, oldest first, with a new token.

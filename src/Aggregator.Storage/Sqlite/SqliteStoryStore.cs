@@ -12,7 +12,7 @@ namespace Aggregator.Storage.Sqlite;
 public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock) : IStoryStore
 {
     /// <summary>Relevance ranking looks at the newest this-many matches: bm25 costs per matching row.</summary>
-    private const int RelevanceCandidates = 10_000;
+    private const int RelevanceCandidates = 5_000;
     private const char MarkStart = '\uE000', MarkEnd = '\uE001';
     /// <summary>bm25 weights: a match in the title counts four times one in the text; entity ids do not rank.</summary>
     private const string Weights = "4.0, 1.0, 0.0"; // title, text, entity_terms
@@ -180,24 +180,19 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         {
             where.Insert(0, "stories_fts MATCH @match");
             parameters.Add("match", match);
-            var columns = $"""
-                s.id, s.title, s.link, s.published, s.first_seen, snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet
-                """;
-            // Relevance: rank the newest matches by bm25 alone, then build snippets for the chosen page only
-            // (a snippet costs far more than a rank).
+            var columns = SnippetColumns;
+            // CROSS JOIN keeps the FTS index as the outer loop: the other way round, SQLite would probe the full-text
+            // match once per story.
             sql = relevance
                 ? $"""
-                  SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
-                  WHERE stories_fts MATCH @match AND stories_fts.rowid IN (
-                      SELECT rowid FROM (
-                          SELECT stories_fts.rowid AS rowid, bm25(stories_fts, {Weights}) AS rank
-                          FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
-                          {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT {RelevanceCandidates})
-                      ORDER BY rank, rowid DESC LIMIT @limit OFFSET @offset)
-                  ORDER BY bm25(stories_fts, {Weights}), s.id DESC
+                  SELECT rowid FROM (
+                      SELECT stories_fts.rowid AS rowid, bm25(stories_fts, {Weights}) AS rank
+                      FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid
+                      {Where(where)} ORDER BY stories_fts.rowid DESC LIMIT {RelevanceCandidates})
+                  ORDER BY rank, rowid DESC LIMIT @limit OFFSET @offset
                   """
                 : $"""
-                  SELECT {columns} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
+                  SELECT {columns} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid
                   {Where(where)} ORDER BY {(query.Since is null ? "stories_fts.rowid DESC" : "s.first_seen, s.id")} LIMIT @limit
                   """;
         }
@@ -206,7 +201,9 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
         List<SummaryRow> rows;
         try
         {
-            rows = (await connection.QueryAsync<SummaryRow>(sql, parameters)).ToList();
+            rows = relevance
+                ? await RankedPageAsync(connection, sql, parameters, $"SELECT {SnippetColumns} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH @match AND stories_fts.rowid = @id")
+                : (await connection.QueryAsync<SummaryRow>(sql, parameters)).ToList();
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 1)
         {
@@ -299,6 +296,22 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
             """, new { start, end, hour })).ToDictionary(r => r.Bucket, r => r.Count);
         return new Stats(counts.Stories, counts.Feeds, counts.Entities, counts.Failing,
             Enumerable.Range(0, 48).Select(b => new HourCount(Time(start + b * hour), perHour.GetValueOrDefault(b))).ToList());
+    }
+
+    private static readonly string SnippetColumns =
+        $"s.id, s.title, s.link, s.published, s.first_seen, snippet(stories_fts, -1, '{MarkStart}', '{MarkEnd}', '…', 24) AS snippet";
+
+    /// <summary>
+    /// Relevance: bm25 alone ranks the candidates (cheap), then each story of the page gets its snippet through the FTS
+    /// index's rowid lookup — a snippet costs far more than a rank, and a second MATCH over all rows would cost more still.
+    /// </summary>
+    private static async Task<List<SummaryRow>> RankedPageAsync(DbConnection connection, string rankSql, DynamicParameters parameters, string snippetSql)
+    {
+        var ids = (await connection.QueryAsync<long>(rankSql, parameters)).ToList();
+        var rows = new List<SummaryRow>(ids.Count);
+        foreach (var id in ids)
+            rows.Add(await connection.QuerySingleAsync<SummaryRow>(snippetSql, new { match = parameters.Get<string>("match"), id }));
+        return rows;
     }
 
     private static async Task<Dictionary<long, List<FeedRef>>> FeedsOfAsync(DbConnection connection, IEnumerable<long> storyIds)
