@@ -84,6 +84,10 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
             .ToList();
     }
 
+    /// <summary>Co-occurrences are counted over at most this many of the entity's newest stories in the range: a
+    /// popular entity's whole history would cost a join of millions of rows, and recent company is what analysts ask.</summary>
+    private const int CooccurrenceSample = 5_000;
+
     public async Task<IReadOnlyList<Cooccurrence>> CooccurrencesAsync(long id, EntityType? type, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct = default)
     {
         var range = new
@@ -93,14 +97,16 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
             fromId = from is { } f ? StoryIds.First(f) : 0,
             toId = to is { } u ? StoryIds.First(u) : long.MaxValue,
             limit,
+            sample = CooccurrenceSample,
         };
         await using var connection = await database.OpenAsync(ct);
         var rows = (await connection.QueryAsync<(long Id, string Name, string Type, long Together, long Other)>("""
             SELECT e.id, e.name, e.type, count(*) AS together, e.story_count
-            FROM story_entities a
-            JOIN story_entities b ON b.story_id = a.story_id AND b.entity_id <> a.entity_id
+            FROM (SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId
+                  ORDER BY story_id DESC LIMIT @sample) a
+            JOIN story_entities b ON b.story_id = a.story_id AND b.entity_id <> @id
             JOIN entities e ON e.id = b.entity_id
-            WHERE a.entity_id = @id AND a.story_id >= @fromId AND a.story_id < @toId AND (@type IS NULL OR e.type = @type)
+            WHERE @type IS NULL OR e.type = @type
             GROUP BY e.id ORDER BY together DESC, e.id LIMIT @limit
             """, range)).ToList();
         if (rows.Count == 0) return [];
@@ -109,7 +115,17 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
         var allStories = await connection.ExecuteScalarAsync<long>("SELECT story_count FROM data_version WHERE id = 1");
         var total = from is null && to is null ? allStories
             : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @fromId AND id < @toId", range);
-        var own = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId", range);
+        // Counts come from the entity's newest stories in the range (at most CooccurrenceSample), so the stories and
+        // the entity's own share are taken over that same window of time.
+        var own = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT 1 FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId LIMIT @sample)", range);
+        if (own == CooccurrenceSample)
+        {
+            var oldest = await connection.ExecuteScalarAsync<long>(
+                "SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId ORDER BY story_id DESC LIMIT 1 OFFSET @last",
+                new { range.id, range.fromId, range.toId, last = CooccurrenceSample - 1 });
+            total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @oldest AND id < @toId", new { oldest, range.toId });
+        }
         return rows.Select(r =>
         {
             var otherInRange = Math.Max(1.0, r.Other * (double)total / Math.Max(1, allStories));
