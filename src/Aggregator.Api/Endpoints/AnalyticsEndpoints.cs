@@ -65,7 +65,8 @@ public static class AnalyticsEndpoints
             .WithDescription("""
                 stories: stories mentioning both. lift = P(both) / (P(this) * P(other)) over the stories published in the range: 1 means
                 together no more often than chance, above 1 more often; it corrects for sheer frequency, which the raw count does not.
-                The other entity's share of stories comes from its whole history, scaled to the range. pmi = log2(lift).
+                Counted over this entity's newest 5,000 stories in the range (all of them for most entities); the other entity's
+                share of stories comes from its whole history, scaled to the same window. pmi = log2(lift).
                 type: only co-occurring entities of this type. from, to: published range. limit: 1-200, default 20.
                 """);
 
