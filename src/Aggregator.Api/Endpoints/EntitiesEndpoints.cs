@@ -2,7 +2,6 @@ using Aggregator.Api.Security;
 using System.Globalization;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
-using Aggregator.Core.Tagging;
 using Aggregator.Nlp;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -49,13 +48,13 @@ public static class EntitiesEndpoints
             .WithSummary("Lists entities by the number of stories mentioning them, with mention and story counts.")
             .WithDescription("type: PERSON, LOCATION or ORGANIZATION. q: names or aliases starting with this text. from, to: count only stories published in this range. limit: 1-500, default 50.");
 
-        app.MapPost("/api/tag", Results<Ok<TagResponse>, ProblemHttpResult> (TagRequest request, StoryTagger tagger, NerPipeline pipeline) =>
+        app.MapPost("/api/tag", Results<Ok<TagResponse>, ProblemHttpResult> (TagRequest request, NerPipeline pipeline) =>
             {
                 if (string.IsNullOrEmpty(request.Text)) return Problems.BadRequest("Give the text to tag in the 'text' field.");
                 if (request.Text.Length > MaxTagTextLength) return Problems.BadRequest($"The text is longer than {MaxTagTextLength} characters.");
                 var entities = pipeline.Tag(request.Text)
                     .Select(m => new TaggedEntity(m.Start, m.End, EntityTypes.ToWire(m.Type), m.Text, m.Canonical)).ToList();
-                return TypedResults.Ok(new TagResponse(tagger.Version, entities));
+                return TypedResults.Ok(new TagResponse(pipeline.ModelVersion, entities));
             })
             .WithTags("Entities")
             .WithSummary("Tags the people, places and organisations in a text, for trying the tagger out.");

@@ -103,7 +103,7 @@ public static class BenchIngestCommand
         fill.Stop();
         await stdout.WriteLineAsync($"search: filled {storyCount} stories in {fill.Elapsed.TotalSeconds:0} s ({storyCount / fill.Elapsed.TotalSeconds:0}/s, no tagging); database {new FileInfo(db).Length / 1048576.0:0} MB + WAL");
 
-        var queries = Enumerable.Range(0, 300).Select(_ => Text.Word(random) + (random.Next(3) == 0 ? " " + Text.Word(random) : "")).ToList();
+        var queries = Enumerable.Range(0, 300).Select(_ => Synthetic.Word(random) + (random.Next(3) == 0 ? " " + Synthetic.Word(random) : "")).ToList();
         foreach (var sort in new[] { StorySort.Published, StorySort.Relevance })
         {
             var timings = new List<double>();
@@ -113,8 +113,7 @@ public static class BenchIngestCommand
                 await stories.SearchAsync(new StoryQuery { Text = SearchExpression.Parse(q), Sort = sort });
                 if (i >= 20) timings.Add(watch.Elapsed.TotalMilliseconds); // the first queries warm the page cache
             }
-            timings.Sort();
-            await stdout.WriteLineAsync($"search: q=<1-2 words> sort={sort.ToString().ToLowerInvariant()}: p50 {timings[timings.Count / 2]:0.00} ms, p95 {timings[(int)(timings.Count * 0.95)]:0.00} ms over {timings.Count} queries");
+            await stdout.WriteLineAsync($"search: q=<1-2 words> sort={sort.ToString().ToLowerInvariant()}: {Synthetic.Percentiles(timings)} over {timings.Count} queries");
         }
     }
 
@@ -150,23 +149,13 @@ public static class BenchIngestCommand
     private static string BaseUrl(this WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    /// <summary>News-like text: Zipf-distributed words with names, places and organisations mixed in.</summary>
+    /// <summary>News-like text: Zipf-distributed words with real names, places and organisations mixed in, for the tagger.</summary>
     private static class Text
     {
         private static readonly string[] Names = ["Sergei Lavrov", "Kabul", "Taliban", "Moscow", "United Nations", "Ursula von der Leyen", "Beijing", "NATO", "Narendra Modi", "Nairobi", "World Bank", "Gaza"];
-        private static readonly string[] Syllables = ["ka", "lo", "mi", "ten", "sar", "vo", "ril", "pa", "do", "nes", "tra", "bel", "quo", "min", "ust", "fer"];
-
-        public static string Word(Random random)
-        {
-            var rank = (int)Math.Min(20_000, Math.Floor(1 / Math.Max(1e-9, random.NextDouble())));
-            var builder = new StringBuilder();
-            for (var r = rank; builder.Length == 0 || r > 0; r /= Syllables.Length) builder.Append(Syllables[r % Syllables.Length]);
-            return builder.ToString();
-        }
-
         public static string Sentence(Random random, int words)
         {
-            var parts = Enumerable.Range(0, words).Select(_ => random.Next(8) == 0 ? Names[random.Next(Names.Length)] : Word(random));
+            var parts = Enumerable.Range(0, words).Select(_ => random.Next(8) == 0 ? Names[random.Next(Names.Length)] : Synthetic.Word(random));
             var sentence = string.Join(' ', parts) + ".";
             return char.ToUpperInvariant(sentence[0]) + sentence[1..];
         }

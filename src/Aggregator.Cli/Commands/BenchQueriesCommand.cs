@@ -4,6 +4,7 @@ using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Nlp;
 using Aggregator.Storage;
+using static Aggregator.Cli.Commands.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Cli.Commands;
@@ -121,19 +122,7 @@ public static class BenchQueriesCommand
             await query();
             timings.Add(watch.Elapsed.TotalMilliseconds);
         }
-        timings.Sort();
-        await stdout.WriteLineAsync($"{name}: p50 {timings[timings.Count / 2]:0.00} ms, p95 {timings[(int)(timings.Count * 0.95)]:0.00} ms ({runs} runs)");
-    }
-
-    private static int Zipf(Random random, int n) => (int)Math.Min(n - 1, Math.Floor(1 / Math.Max(1e-9, random.NextDouble())) - 1);
-
-    private static readonly string[] Syllables = ["ka", "lo", "mi", "ten", "sar", "vo", "ril", "pa", "do", "nes", "tra", "bel", "quo", "min", "ust", "fer"];
-
-    private static string Word(int rank)
-    {
-        var builder = new StringBuilder();
-        for (var r = rank + 1; r > 0; r /= Syllables.Length) builder.Append(Syllables[r % Syllables.Length]);
-        return builder.ToString();
+        await stdout.WriteLineAsync($"{name}: {Synthetic.Percentiles(timings)} ({runs} runs)");
     }
 
     private static string Name(int entity) => $"{char.ToUpperInvariant(Word(entity + 7)[0])}{Word(entity + 7)[1..]} {char.ToUpperInvariant(Word(entity * 31 + 3)[0])}{Word(entity * 31 + 3)[1..]}";
