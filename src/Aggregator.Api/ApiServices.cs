@@ -6,6 +6,8 @@ using Aggregator.Storage;
 using Aggregator.Storage.Sqlite;
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 
 namespace Aggregator.Api;
@@ -21,7 +23,7 @@ public sealed class JobsOptions
 
 public static class ApiServices
 {
-    public static IServiceCollection AddAggregatorApi(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAggregatorApi(this IServiceCollection services, IConfiguration configuration, NodeRole role)
     {
         services.AddAggregatorCore(configuration);
         services.AddAggregatorStorage(configuration);
@@ -34,28 +36,39 @@ public static class ApiServices
         services.AddTransient<FeedPollJob>();
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var storage = StorageOptions.From(configuration);
         // The storage is a DI singleton rather than Hangfire's global JobStorage.Current, so that every component of
         // this app (server, managers, dashboard) uses this app's own storage.
-        services.AddSingleton<JobStorage>(sp => new SQLiteStorage(HangfireDatabasePath(sp.GetRequiredService<SqliteDatabase>()),
+        services.AddSingleton<JobStorage>(sp => storage.IsPostgres
+            // On PostgreSQL, Hangfire's queues and locks are the coordination between nodes (its own schema).
+            ? PostgresJobStorage(storage.Postgres.ConnectionString!)
             // Hangfire.Storage.SQLite: a maintained, MIT-licensed SQLite storage that needs no server (see README).
-            new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+            : new SQLiteStorage(HangfireDatabasePath(sp.GetRequiredService<SqliteDatabase>()),
+                new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        if (jobs.RunServer)
+        if (jobs.RunServer && role.RunsJobs())
             services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
         return services;
+    }
+
+    private static PostgreSqlStorage PostgresJobStorage(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", QueuePollInterval = TimeSpan.FromSeconds(1), PrepareSchemaIfNecessary = true };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
     /// <summary>Hangfire keeps its own file beside the stories database, so job bookkeeping never contends with ingestion writes.</summary>
     private static string HangfireDatabasePath(SqliteDatabase database) =>
         Path.Combine(Path.GetDirectoryName(database.Path)!, Path.GetFileNameWithoutExtension(database.Path) + ".hangfire.db");
 
-    /// <summary>Migrates the database and loads the seed feeds before the first request.</summary>
-    public static async Task PrepareAsync(this WebApplication app)
+    /// <summary>Migrates the database and, on nodes that serve the API, loads the seed feeds before the first request.</summary>
+    public static async Task PrepareAsync(this WebApplication app, NodeRole role)
     {
         await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
+        if (!role.ServesApi()) return;
         var seedFile = app.Configuration["Feeds:SeedFile"] ?? "feeds.json";
         var service = app.Services.GetRequiredService<FeedService>();
         var log = app.Services.GetRequiredService<ILogger<FeedService>>();

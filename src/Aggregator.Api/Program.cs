@@ -5,7 +5,8 @@ using Scalar.AspNetCore;
 
 // Settings come from beside the binary; relative paths in them (data/, feeds.json) are relative to the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddAggregatorApi(builder.Configuration);
+var role = NodeRoles.From(builder.Configuration);
+builder.Services.AddAggregatorApi(builder.Configuration, role);
 // Request bodies here are JSON, OPML or a text to tag: none needs more than a megabyte.
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -15,7 +16,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 
 var app = builder.Build();
-await app.PrepareAsync();
+await app.PrepareAsync(role);
 
 // Unreadable requests (malformed JSON, oversized bodies) keep their own 4xx status; anything else is a 500.
 // Both answer problem+json, never an exception page.
@@ -24,6 +25,13 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
+if (!role.ServesApi())
+{
+    // A worker answers its health checks (for the orchestrator) and nothing else.
+    app.MapHealth();
+    app.Run();
+    return;
+}
 // The dashboard: wwwroot/index.html at /, with its scripts and styles (wwwroot is copied beside the binary).
 app.UseDefaultFiles();
 app.UseStaticFiles();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Aggregator.Storage;
 
 /// <summary>Configuration section "Storage".</summary>
@@ -5,12 +7,33 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>"Sqlite" (the embedded default).</summary>
+    /// <summary>"Sqlite" (the embedded default) or "Postgres" (several API and worker nodes over one server).</summary>
     public string Provider { get; set; } = "Sqlite";
     public SqliteSettings Sqlite { get; set; } = new();
+    public PostgresSettings Postgres { get; set; } = new();
+
+    public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
 
     public sealed class SqliteSettings
     {
         public string Path { get; set; } = "data/aggregator.db";
+    }
+
+    public sealed class PostgresSettings
+    {
+        /// <summary>An Npgsql connection string; Hangfire keeps its job tables in the same database (schema "hangfire").</summary>
+        public string? ConnectionString { get; set; }
+    }
+
+    /// <summary>The section, checked: an unknown provider, or Postgres without a connection string, stops start-up.</summary>
+    /// <exception cref="InvalidOperationException">The settings cannot work.</exception>
+    public static StorageOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (!options.IsPostgres && !string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
+        if (options.IsPostgres && string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
+            throw new InvalidOperationException("Storage:Provider is 'Postgres' but Storage:Postgres:ConnectionString is not set.");
+        return options;
     }
 }

@@ -1,4 +1,6 @@
 using Aggregator.Core.Stores;
+using Aggregator.Storage.Postgres;
+using Aggregator.Storage.Sql;
 using Aggregator.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,17 +10,26 @@ namespace Aggregator.Storage;
 public static class StorageServices
 {
     /// <summary>Registers the stores of the configured provider (Storage:Provider).</summary>
-    /// <exception cref="InvalidOperationException">The provider is not known.</exception>
+    /// <exception cref="InvalidOperationException">The provider is not known, or its settings are missing.</exception>
     public static IServiceCollection AddAggregatorStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        if (!string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use 'Sqlite'.");
-        services.AddSingleton(new SqliteDatabase(options.Sqlite.Path));
-        services.AddSingleton<IFeedStore, SqliteFeedStore>();
-        services.AddSingleton<IStoryStore, SqliteStoryStore>();
-        services.AddSingleton<IEntityStore, SqliteEntityStore>();
-        services.AddSingleton<IDatabaseMigrator, SqliteMigrator>();
+        var options = StorageOptions.From(configuration);
+        if (options.IsPostgres)
+        {
+            services.AddSingleton(new PostgresDatabase(options.Postgres.ConnectionString!));
+            services.AddSingleton<SqlDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
+            services.AddSingleton<StorySearch, PostgresStorySearch>();
+        }
+        else
+        {
+            services.AddSingleton(new SqliteDatabase(options.Sqlite.Path));
+            services.AddSingleton<SqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
+            services.AddSingleton<StorySearch, SqliteStorySearch>();
+        }
+        services.AddSingleton<IFeedStore, FeedStore>();
+        services.AddSingleton<IStoryStore, StoryStore>();
+        services.AddSingleton<IEntityStore, EntityStore>();
+        services.AddSingleton<IDatabaseMigrator, Migrator>();
         return services;
     }
 }
@@ -29,7 +40,7 @@ public interface IDatabaseMigrator
     Task MigrateAsync(CancellationToken ct = default);
 }
 
-internal sealed class SqliteMigrator(SqliteDatabase database) : IDatabaseMigrator
+internal sealed class Migrator(SqlDatabase database) : IDatabaseMigrator
 {
     public Task MigrateAsync(CancellationToken ct = default) => database.MigrateAsync(ct);
 }

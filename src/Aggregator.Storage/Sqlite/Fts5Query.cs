@@ -1,4 +1,5 @@
 using Aggregator.Core.Model;
+using Aggregator.Storage.Sql;
 
 namespace Aggregator.Storage.Sqlite;
 
@@ -15,14 +16,11 @@ internal static class Fts5Query
         if (query.Text is { } text) parts.Add("{title text} : (" + Render(text) + ")");
         if (query.EntityFilters.Count > 0)
         {
-            var filters = query.EntityFilters.Select(ids => "(" + string.Join(" OR ", ids.Select(id => $"e{id}")) + ")");
+            var filters = query.EntityFilters.Select(ids => "(" + string.Join(" OR ", ids.Select(EntityTerms.Term)) + ")");
             parts.Add("entity_terms : (" + string.Join(query.MatchAny ? " OR " : " AND ", filters) + ")");
         }
         return parts.Count == 0 ? null : string.Join(" AND ", parts);
     }
-
-    /// <summary>The words of an entity set as they are indexed.</summary>
-    public static string EntityTerms(IEnumerable<long> entityIds) => string.Join(' ', entityIds.Distinct().Order().Select(id => $"e{id}"));
 
     private static string Render(SearchExpression expression) =>
         string.Join(" OR ", expression.Alternatives.Select(alternative =>

@@ -1,14 +1,15 @@
-using System.Reflection;
+using System.Data.Common;
+using Aggregator.Storage.Sql;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Aggregator.Storage.Sqlite;
 
 /// <summary>
-/// The embedded database file: connections with the settings every one needs, and the versioned migrations.
-/// WAL lets readers run while one writer commits; the busy timeout makes writers queue rather than fail.
+/// The embedded database file. WAL lets readers run while one writer commits; the busy timeout makes writers queue
+/// rather than fail; transactions begin IMMEDIATE (the provider's default), so a writer's checks and inserts are one step.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : SqlDatabase
 {
     private readonly string _connectionString;
 
@@ -26,7 +27,12 @@ public sealed class SqliteDatabase
 
     public string Path { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
+    protected override string MigrationPrefix => "Migrations/Sqlite/";
+    internal override string EntityKey => "type, name COLLATE NOCASE";
+    internal override string AliasEquals => "a.alias = @name";
+    internal override string AliasStartsWith => @"alias LIKE @prefix ESCAPE '\'";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
@@ -34,33 +40,16 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    /// <summary>Applies the migrations not applied yet, each in its own transaction, in version order.</summary>
-    public async Task MigrateAsync(CancellationToken ct = default)
+    /// <summary>Switches the file to WAL; SQLite's own locking already serialises migrating writers.</summary>
+    protected override async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-        foreach (var (version, name, sql) in Migrations())
-        {
-            if (applied.Contains(version)) continue;
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(sql, transaction: transaction);
-            await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
-                new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
-            await transaction.CommitAsync(ct);
-        }
+        return NoLock.Instance;
     }
 
-    private static IEnumerable<(long Version, string Name, string Sql)> Migrations()
+    private sealed class NoLock : IAsyncDisposable
     {
-        var assembly = Assembly.GetExecutingAssembly();
-        const string prefix = "Migrations/Sqlite/";
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix)).Order(StringComparer.Ordinal))
-        {
-            var name = resource[prefix.Length..^".sql".Length];
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
-            yield return (long.Parse(name[..name.IndexOf('_')]), name, reader.ReadToEnd());
-        }
+        public static readonly NoLock Instance = new();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,4 +1,4 @@
-namespace Aggregator.Storage.Sqlite;
+namespace Aggregator.Storage.Sql;
 
 /// <summary>
 /// Story ids encode publication time: published Unix ms * 1024 + a sequence within that millisecond. Newest-first

@@ -1,4 +1,4 @@
-namespace Aggregator.Storage.Sqlite;
+namespace Aggregator.Storage.Sql;
 
 /// <summary>Times are stored as Unix milliseconds (UTC): compact, and they compare as numbers.</summary>
 internal static class UnixTime

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Dapper;
-using static Aggregator.Storage.Sqlite.UnixTime;
+using static Aggregator.Storage.Sql.UnixTime;
 
-namespace Aggregator.Storage.Sqlite;
+namespace Aggregator.Storage.Sql;
 
-public sealed class SqliteFeedStore(SqliteDatabase database, TimeProvider clock) : IFeedStore
+internal sealed class FeedStore(SqlDatabase database, TimeProvider clock) : IFeedStore
 {
     private const string SelectFeeds = """
         SELECT f.*, (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id) AS story_count
@@ -30,35 +30,27 @@ public sealed class SqliteFeedStore(SqliteDatabase database, TimeProvider clock)
     public async Task<(Feed Feed, bool Created)> AddAsync(FeedDefinition definition, bool reviveDeleted, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var existing = await connection.QuerySingleOrDefaultAsync<ExistingRow>(
-            "SELECT id, deleted_at FROM feeds WHERE url = @Url", new { definition.Url }, transaction);
-        bool created;
-        long id;
-        if (existing is not null)
+        // Insert-or-nothing, not look-then-insert: nodes seeding the same feeds at once must not collide.
+        var id = await connection.ExecuteScalarAsync<long?>("""
+            INSERT INTO feeds (url, name, interval_minutes, tags, created_at)
+            VALUES (@Url, @Name, @Interval, @Tags, @Now)
+            ON CONFLICT (url) DO NOTHING RETURNING id
+            """,
+            new
+            {
+                definition.Url,
+                Name = definition.Name ?? definition.Url,
+                Interval = (long)(definition.IntervalMinutes ?? FeedDefaults.IntervalMinutes),
+                Tags = JsonSerializer.Serialize(definition.Tags ?? []),
+                Now = Ms(clock.GetUtcNow()),
+            });
+        var created = id is not null;
+        if (id is null)
         {
-            id = existing.id;
-            created = existing.deleted_at is not null && reviveDeleted;
-            if (created)
-                await connection.ExecuteAsync("UPDATE feeds SET deleted_at = NULL, enabled = 1 WHERE id = @id", new { id }, transaction);
+            id = await connection.ExecuteScalarAsync<long>("SELECT id FROM feeds WHERE url = @Url", new { definition.Url });
+            created = reviveDeleted && await connection.ExecuteAsync(
+                "UPDATE feeds SET deleted_at = NULL, enabled = TRUE WHERE id = @id AND deleted_at IS NOT NULL", new { id }) > 0;
         }
-        else
-        {
-            id = await connection.ExecuteScalarAsync<long>("""
-                INSERT INTO feeds (url, name, interval_minutes, tags, created_at)
-                VALUES (@Url, @Name, @Interval, @Tags, @Now) RETURNING id
-                """,
-                new
-                {
-                    definition.Url,
-                    Name = definition.Name ?? definition.Url,
-                    Interval = definition.IntervalMinutes ?? FeedDefaults.IntervalMinutes,
-                    Tags = JsonSerializer.Serialize(definition.Tags ?? []),
-                    Now = Ms(clock.GetUtcNow()),
-                }, transaction);
-            created = true;
-        }
-        await transaction.CommitAsync(ct);
         var feed = await connection.QuerySingleAsync<FeedRow>(
             "SELECT f.*, (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id) AS story_count FROM feeds f WHERE f.id = @id", new { id });
         return (feed.ToFeed(), created);
@@ -133,8 +125,6 @@ public sealed class SqliteFeedStore(SqliteDatabase database, TimeProvider clock)
                 health.Format,
             });
     }
-
-    private sealed record ExistingRow(long id, long? deleted_at);
 
     private sealed class FeedRow
     {

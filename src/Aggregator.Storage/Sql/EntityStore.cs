@@ -3,20 +3,20 @@ using Aggregator.Core.Stores;
 using Aggregator.Nlp;
 using Dapper;
 
-namespace Aggregator.Storage.Sqlite;
+namespace Aggregator.Storage.Sql;
 
-public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
+internal sealed class EntityStore(SqlDatabase database) : IEntityStore
 {
     public async Task<IReadOnlyList<long>> ResolveAsync(string nameOrAlias, EntityType? type, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         // A number is an entity id; anything else a canonical name or alias.
         long? id = long.TryParse(nameOrAlias.Trim(), System.Globalization.NumberStyles.None, null, out var number) ? number : null;
-        return (await connection.QueryAsync<long>("""
+        return (await connection.QueryAsync<long>($"""
             SELECT e.id FROM entities e WHERE e.id = @id AND (@type IS NULL OR e.type = @type)
             UNION
             SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
-            WHERE @id IS NULL AND a.alias = @name AND (@type IS NULL OR e.type = @type)
+            WHERE @id IS NULL AND {database.AliasEquals} AND (@type IS NULL OR e.type = @type)
             """, new { id, name = nameOrAlias.Trim(), type = type is { } t ? EntityTypes.ToWire(t) : null })).ToList();
     }
 
@@ -30,9 +30,9 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
             toId = query.To is { } to ? StoryIds.First(to) : (long?)null,
             query.Limit,
         };
-        const string filters = """
+        var filters = $"""
             (@type IS NULL OR e.type = @type)
-            AND (@prefix IS NULL OR e.id IN (SELECT entity_id FROM entity_aliases WHERE alias LIKE @prefix ESCAPE '\'))
+            AND (@prefix IS NULL OR e.id IN (SELECT entity_id FROM entity_aliases WHERE {database.AliasStartsWith}))
             """;
         var sql = query.From is null && query.To is null
             ? $"""
@@ -118,7 +118,7 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
         // Counts come from the entity's newest stories in the range (at most CooccurrenceSample), so the stories and
         // the entity's own share are taken over that same window of time.
         var own = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM (SELECT 1 FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId LIMIT @sample)", range);
+            "SELECT count(*) FROM (SELECT 1 FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId LIMIT @sample) AS sample", range);
         if (own == CooccurrenceSample)
         {
             var oldest = await connection.ExecuteScalarAsync<long>(

@@ -1,0 +1,58 @@
+using System.Data.Common;
+using System.Reflection;
+using Dapper;
+
+namespace Aggregator.Storage.Sql;
+
+/// <summary>
+/// A provider's database: open connections, and the few statements whose SQL differs between providers. Everything
+/// else the stores say in SQL that SQLite and PostgreSQL both accept.
+/// </summary>
+public abstract class SqlDatabase
+{
+    /// <summary>The names the embedded migration scripts of this provider are found under, e.g. "Migrations/Sqlite/".</summary>
+    protected abstract string MigrationPrefix { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken ct = default);
+
+    /// <summary>The conflict target of the unique key of entities: type and name in any case.</summary>
+    internal abstract string EntityKey { get; }
+
+    /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
+    internal abstract string AliasEquals { get; }
+
+    /// <summary>Condition: <c>alias</c> starts with the LIKE pattern <c>@prefix</c> in any case (escape character '\').</summary>
+    internal abstract string AliasStartsWith { get; }
+
+    /// <summary>Applies the migrations not applied yet, each in its own transaction, in version order.</summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var migrationLock = await LockForMigrationAsync(connection, ct);
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        foreach (var (version, name, sql) in Migrations())
+        {
+            if (applied.Contains(version)) continue;
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(sql, transaction: transaction);
+            await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
+            await transaction.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>Keeps other processes from migrating at the same time until disposed (nodes may start together).</summary>
+    protected abstract Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct);
+
+    private IEnumerable<(long Version, string Name, string Sql)> Migrations()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(MigrationPrefix)).Order(StringComparer.Ordinal))
+        {
+            var name = resource[MigrationPrefix.Length..^".sql".Length];
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+            yield return (long.Parse(name[..name.IndexOf('_')]), name, reader.ReadToEnd());
+        }
+    }
+}

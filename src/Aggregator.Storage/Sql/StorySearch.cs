@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Net;
+using Aggregator.Core.Model;
+using Dapper;
+
+namespace Aggregator.Storage.Sql;
+
+/// <summary>The provider's own part of story search: its full-text index and query language.</summary>
+internal abstract class StorySearch
+{
+    /// <summary>Relevance ranking looks at the newest this-many matches: ranking costs per matching row.</summary>
+    protected const int RelevanceCandidates = 5_000;
+
+    /// <summary>
+    /// Up to <c>query.Limit + 1</c> rows (one more tells that more follow): newest first, in ingestion order when
+    /// polling with <c>Since</c>, or by relevance from <paramref name="offset"/>. Snippets carry
+    /// <see cref="Snippets.MarkStart"/>/<see cref="Snippets.MarkEnd"/> around matches.
+    /// </summary>
+    /// <exception cref="SearchSyntaxException">The database could not run the search.</exception>
+    public abstract Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, CancellationToken ct);
+
+    /// <summary>The conditions every provider states alike: date range, feed, polling position and page position.</summary>
+    protected static List<string> CommonFilters(StoryQuery query, string idColumn, bool relevance, DynamicParameters parameters)
+    {
+        var where = new List<string>();
+        if (query.From is { } from) { where.Add($"{idColumn} >= @fromId"); parameters.Add("fromId", StoryIds.First(from)); }
+        if (query.To is { } to) { where.Add($"{idColumn} < @toId"); parameters.Add("toId", StoryIds.First(to)); }
+        if (query.FeedId is { } feedId)
+        {
+            where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
+            parameters.Add("feedId", feedId);
+        }
+        if (query.Since is { } since)
+        {
+            where.Add("(s.first_seen > @sinceMs OR (s.first_seen = @sinceMs AND s.id > @sinceId))");
+            parameters.Add("sinceMs", since.FirstSeenMs);
+            parameters.Add("sinceId", since.StoryId);
+        }
+        if (!relevance && query.After is { } after) { where.Add($"{idColumn} < @afterId"); parameters.Add("afterId", after.Position); }
+        parameters.Add("limit", query.Limit + 1);
+        return where;
+    }
+
+    protected static string Where(List<string> conditions) => conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+
+    /// <summary>Newest first, or in ingestion order when polling.</summary>
+    protected static string Order(StoryQuery query, string idColumn) => query.Since is null ? $"{idColumn} DESC" : "s.first_seen, s.id";
+}
+
+internal sealed class SummaryRow
+{
+    public long id { get; set; }
+    public long first_seen { get; set; }
+    public string title { get; set; } = "";
+    public string? link { get; set; }
+    public long published { get; set; }
+    public string? snippet { get; set; }
+}
+
+internal static class Snippets
+{
+    /// <summary>Private-use characters mark matches: they survive HTML escaping, unlike tags, and never occur in news text.</summary>
+    public const char MarkStart = '\uE000', MarkEnd = '\uE001';
+
+    /// <summary>Escapes the stored text for HTML and only then turns the match markers into &lt;mark&gt;.</summary>
+    public static string? MarkedHtml(string? snippet) =>
+        snippet is null ? null : WebUtility.HtmlEncode(snippet).Replace(MarkStart.ToString(), "<mark>").Replace(MarkEnd.ToString(), "</mark>");
+}
+
+/// <summary>
+/// Each story's entity ids as words ("e12 e345") in its search index: entity filters, alone, combined (AND/OR) or with
+/// text, become one index match walked newest first, instead of joins that grow with the popularity of an entity.
+/// </summary>
+internal static class EntityTerms
+{
+    public static string Of(IEnumerable<long> entityIds) => string.Join(' ', entityIds.Distinct().Order().Select(Term));
+
+    public static string Term(long entityId) => $"e{entityId}";
+}

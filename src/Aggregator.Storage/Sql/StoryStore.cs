@@ -1,0 +1,284 @@
+using System.Data.Common;
+using Aggregator.Core.Model;
+using Aggregator.Core.Stores;
+using Aggregator.Nlp;
+using Dapper;
+using static Aggregator.Storage.Sql.UnixTime;
+
+namespace Aggregator.Storage.Sql;
+
+/// <summary>
+/// Stories in SQL both providers accept; only the full-text search is the provider's own (<see cref="StorySearch"/>).
+/// Exactly once under concurrent writers rests on the unique keys (GUID in feed, link, content hash, id) and
+/// insert-or-nothing statements, never on a check followed by an insert.
+/// </summary>
+internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeProvider clock) : IStoryStore
+{
+    /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
+    private const int TransientRetries = 3;
+    /// <summary>Ids tried for one story when concurrent writers take the same publication millisecond.</summary>
+    private const int IdAttempts = 32;
+
+    public async Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await FindExistingAsync(connection, null, feedId, guid, canonicalLink, contentHash: null);
+    }
+
+    private static async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
+    {
+        var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
+            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
+        if (inFeed is { } id) return new ExistingStory(id, true);
+        var other = await connection.QueryFirstOrDefaultAsync<long?>("""
+            SELECT id FROM stories WHERE link = @link
+            UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
+            LIMIT 1
+            """, new { link, contentHash }, transaction);
+        return other is { } otherId ? new ExistingStory(otherId, false) : null;
+    }
+
+    public async Task LinkAsync(long feedId, string guid, long storyId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await LinkAsync(connection, null, feedId, guid, storyId);
+    }
+
+    private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, long storyId) =>
+        connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, story_id) VALUES (@feedId, @guid, @storyId) ON CONFLICT DO NOTHING",
+            new { feedId, guid, storyId }, transaction);
+
+    public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
+        (await SaveManyAsync([story], ct))[0];
+
+    public Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default) =>
+        InTransactionAsync<IReadOnlyList<(long, SaveResult)>>(async (connection, transaction) =>
+        {
+            var results = new List<(long, SaveResult)>(stories.Count);
+            var entities = new EntityBatch(database, connection, transaction);
+            foreach (var story in stories)
+                results.Add(await SaveOneAsync(connection, transaction, entities, story));
+            await entities.ApplyCountsAsync();
+            return results;
+        }, ct);
+
+    private async Task<(long, SaveResult)> SaveOneAsync(DbConnection connection, DbTransaction transaction, EntityBatch entities, NewStory story)
+    {
+        var first = StoryIds.First(story.Published);
+        var firstSeen = Ms(clock.GetUtcNow());
+        for (var attempt = 0; attempt < IdAttempts; attempt++)
+        {
+            var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, story.Link, story.ContentHash);
+            if (existing is not null)
+            {
+                if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, existing.StoryId);
+                return (existing.StoryId, SaveResult.Duplicate);
+            }
+            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(story.Mentions));
+            // Nothing inserted means another writer got there first, with this story (found on the next turn) or
+            // with this id (the next turn takes the one after it).
+            var id = await connection.ExecuteScalarAsync<long?>("""
+                INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
+                SELECT coalesce(max(id) + 1, @first), @Title, @Link, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms
+                FROM stories WHERE id >= @first AND id < @first + @span
+                ON CONFLICT DO NOTHING RETURNING id
+                """,
+                new
+                {
+                    first,
+                    span = StoryIds.PerMillisecond,
+                    story.Title,
+                    story.Link,
+                    story.Author,
+                    Published = Ms(story.Published),
+                    firstSeen,
+                    story.Summary,
+                    story.Text,
+                    Extraction = story.Extraction.ToString(),
+                    story.ContentHash,
+                    story.TaggerVersion,
+                    entityTerms,
+                }, transaction);
+            if (id is not { } storyId) continue;
+            await LinkAsync(connection, transaction, story.FeedId, story.Guid, storyId);
+            await entities.AddMentionsAsync(storyId, story.Mentions);
+            return (storyId, SaveResult.Stored);
+        }
+        throw new InvalidOperationException($"No free story id in the millisecond of {story.Published:O} after {IdAttempts} attempts.");
+    }
+
+    public Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            // Take the story's old mentions out of the entity counts before they go.
+            await connection.ExecuteAsync("""
+                UPDATE entities SET
+                    mention_count = mention_count - (SELECT se.mentions FROM story_entities se WHERE se.entity_id = entities.id AND se.story_id = @storyId),
+                    story_count = story_count - 1
+                WHERE id IN (SELECT entity_id FROM story_entities WHERE story_id = @storyId);
+                DELETE FROM story_entities WHERE story_id = @storyId;
+                DELETE FROM mentions WHERE story_id = @storyId;
+                """, new { storyId }, transaction);
+            var entities = new EntityBatch(database, connection, transaction);
+            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(mentions));
+            await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
+                new { storyId, taggerVersion, entityTerms }, transaction);
+            await entities.AddMentionsAsync(storyId, mentions);
+            await entities.ApplyCountsAsync();
+            return true;
+        }, ct);
+
+    /// <summary>Runs the work in one transaction, again from the start when the database aborts it as transient.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await database.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (DbException e) when (e.IsTransient && attempt < TransientRetries)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<(long, string, string)>("""
+            SELECT id, title, text FROM stories
+            WHERE id > @afterId AND (tagger_version IS NULL OR tagger_version <> @taggerVersion)
+            ORDER BY id LIMIT @limit
+            """, new { afterId, taggerVersion, limit })).ToList();
+    }
+
+    public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var offset = query.Sort == StorySort.Relevance && query.Text is not null && query.After is { } cursor ? cursor.Position : 0;
+        var rows = await search.FindAsync(connection, query, offset, ct);
+        var page = rows.Take(query.Limit).ToList();
+        var feeds = await FeedsOfAsync(connection, page.Select(r => r.id).ToList());
+        string? next = null;
+        if (rows.Count > query.Limit && query.Since is null)
+            next = (query.Sort == StorySort.Relevance && query.Text is not null
+                ? new StoryCursor(StorySort.Relevance, offset + query.Limit)
+                : new StoryCursor(StorySort.Published, page[^1].id)).Encode();
+        // The since-token: after the last story returned when polling, else after the newest stored so far.
+        var high = query.Since is not null
+            ? page.Count > 0 ? new IngestionCursor(page[^1].first_seen, page[^1].id) : query.Since
+            : await connection.QuerySingleOrDefaultAsync<HighWater>("SELECT first_seen, id FROM stories ORDER BY first_seen DESC, id DESC LIMIT 1") is { } top
+                ? new IngestionCursor(top.first_seen, top.id) : new IngestionCursor(0, 0);
+        var items = page.Select(r => new StorySummary
+        {
+            Id = r.id,
+            Title = r.title,
+            Link = r.link,
+            Published = Time(r.published),
+            Feeds = feeds.TryGetValue(r.id, out var list) ? list : [],
+            Snippet = Snippets.MarkedHtml(r.snippet),
+        }).ToList();
+        return new StoryPage(items, next, high.Encode());
+    }
+
+    public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version FROM stories WHERE id = @id", new { id });
+        if (row is null) return null;
+        var feeds = await FeedsOfAsync(connection, [id]);
+        var mentions = await connection.QueryAsync<MentionRow>("""
+            SELECT m.field, m.start, m."end", m.text, e.type, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id
+            WHERE m.story_id = @id ORDER BY m.field, m.start
+            """, new { id });
+        return new Story
+        {
+            Id = row.id,
+            Title = row.title,
+            Link = row.link,
+            Author = row.author,
+            Published = Time(row.published),
+            FirstSeen = Time(row.first_seen),
+            Summary = row.summary,
+            Text = row.text,
+            Extraction = Enum.Parse<ExtractionStatus>(row.extraction),
+            TaggerVersion = row.tagger_version,
+            Feeds = feeds.TryGetValue(id, out var list) ? list : [],
+            Mentions = mentions.Select(m => new StoryMention((StoryField)m.field, (int)m.start, (int)m.end,
+                EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name)).ToList(),
+        };
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(ct);
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") > 0;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<(long Version, DateTimeOffset Changed)> VersionAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleAsync<(long Version, long Changed)>("SELECT version, changed_at FROM data_version WHERE id = 1");
+        return (row.Version, Time(row.Changed));
+    }
+
+    public async Task<Stats> StatsAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        var hour = 3_600_000L;
+        var end = Ms(now) / hour * hour + hour;
+        var start = end - 48 * hour;
+        await using var connection = await database.OpenAsync(ct);
+        var counts = await connection.QuerySingleAsync<(long Stories, long Feeds, long Entities, long Failing)>("""
+            SELECT (SELECT story_count FROM data_version WHERE id = 1),
+                   (SELECT count(*) FROM feeds WHERE deleted_at IS NULL),
+                   (SELECT count(*) FROM entities WHERE story_count > 0),
+                   (SELECT count(*) FROM feeds WHERE deleted_at IS NULL AND consecutive_failures > 0)
+            """);
+        var perHour = (await connection.QueryAsync<(long Bucket, long Count)>("""
+            SELECT (first_seen - @start) / @hour AS bucket, count(*) FROM stories WHERE first_seen >= @start AND first_seen < @end GROUP BY bucket
+            """, new { start, end, hour })).ToDictionary(r => r.Bucket, r => r.Count);
+        return new Stats(counts.Stories, counts.Feeds, counts.Entities, counts.Failing,
+            Enumerable.Range(0, 48).Select(b => new HourCount(Time(start + b * hour), perHour.GetValueOrDefault(b))).ToList());
+    }
+
+    private static async Task<Dictionary<long, List<FeedRef>>> FeedsOfAsync(DbConnection connection, IReadOnlyCollection<long> storyIds)
+    {
+        if (storyIds.Count == 0) return [];
+        var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>("""
+            SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id
+            WHERE sf.story_id IN @ids ORDER BY sf.story_id, f.id
+            """, new { ids = storyIds.ToArray() });
+        return rows.GroupBy(r => r.StoryId).ToDictionary(g => g.Key, g => g.Select(r => new FeedRef(r.FeedId, r.Name)).DistinctBy(f => f.Id).ToList());
+    }
+
+    private sealed record HighWater(long first_seen, long id);
+
+    private sealed record MentionRow(long field, long start, long end, string text, string type, string name);
+
+    private sealed class StoryRow
+    {
+        public long id { get; set; }
+        public string title { get; set; } = "";
+        public string? link { get; set; }
+        public string? author { get; set; }
+        public long published { get; set; }
+        public long first_seen { get; set; }
+        public string? summary { get; set; }
+        public string text { get; set; } = "";
+        public string extraction { get; set; } = "";
+        public string? tagger_version { get; set; }
+    }
+}
