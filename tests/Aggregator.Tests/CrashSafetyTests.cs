@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Aggregator.Core.Model;
 using Aggregator.Tests.Support;
@@ -46,16 +45,15 @@ public sealed class CrashSafetyTests
         };
 
         int storedAtKill;
-        using (var first = StartService(environment))
+        using (var first = ServiceProcess.Start(environment))
         {
             storedAtKill = await WaitForAsync(database, n => n >= ItemCount / 5, TimeSpan.FromSeconds(90), first);
-            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no cleanup
-            await first.WaitForExitAsync();
+            await first.KillAsync();
         }
         Assert.InRange(storedAtKill, ItemCount / 5, ItemCount - 1);
         await Task.Delay(TimeSpan.FromSeconds(2.5)); // the dead worker's lease runs out
 
-        using var second = StartService(environment);
+        using var second = ServiceProcess.Start(environment);
         try
         {
             await WaitForAsync(database, n => n == ItemCount, TimeSpan.FromSeconds(120), second);
@@ -71,8 +69,7 @@ public sealed class CrashSafetyTests
         }
         finally
         {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
+            await second.KillAsync();
         }
     }
 
@@ -110,20 +107,7 @@ public sealed class CrashSafetyTests
         Assert.True(reads > 10, $"only {reads} reads ran during ingestion");
     }
 
-    private static Process StartService(Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Aggregator.Api.dll"));
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task<int> WaitForAsync(string database, Func<int, bool> done, TimeSpan timeout, Process service)
+    private static async Task<int> WaitForAsync(string database, Func<int, bool> done, TimeSpan timeout, ServiceProcess service)
     {
         var deadline = DateTime.UtcNow + timeout;
         var count = 0;

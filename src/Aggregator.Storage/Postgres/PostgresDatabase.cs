@@ -16,7 +16,7 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     public PostgresDatabase(string connectionString) => _dataSource = NpgsqlDataSource.Create(connectionString);
 
     protected override string MigrationPrefix => "Migrations/Postgres/";
-    internal override string EntityKey => "type, lower(name)";
+    internal override string EntityNameEquals => "lower(name) = lower(@name)";
     internal override string AliasEquals => "lower(a.alias) = lower(@name)";
     internal override string AliasStartsWith => @"lower(alias) LIKE lower(@prefix) ESCAPE '\'";
 

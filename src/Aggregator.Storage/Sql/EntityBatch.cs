@@ -16,16 +16,11 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
     private readonly HashSet<(string Alias, long EntityId)> _aliases = new();
     private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
 
-    /// <summary>
-    /// The ids of the mentions' entities, creating those seen for the first time. Entities are taken in one global
-    /// order (type, then name), so concurrent writers of single stories lock the rows of shared entities in the same
-    /// order and do not deadlock; a batch that still does is retried by the store.
-    /// </summary>
+    /// <summary>The ids of the mentions' entities, creating those seen for the first time.</summary>
     public async Task<IReadOnlyList<long>> ResolveAsync(IReadOnlyList<StoryMention> mentions)
     {
         var ids = new List<long>();
-        foreach (var key in mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(EntityKeyComparer.Instance)
-                     .OrderBy(k => k.Type).ThenBy(k => k.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (var key in mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(EntityKeyComparer.Instance))
             ids.Add(await IdOfAsync(key));
         return ids;
     }
@@ -55,23 +50,26 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
         }
     }
 
+    /// <summary>
+    /// Adds the batch's counts, the last writes before the commit: concurrent writers of popular entities then hold
+    /// those rows' locks only briefly, and taking them in id order means they never wait on each other in a cycle.
+    /// </summary>
     public async Task ApplyCountsAsync()
     {
-        // Rows already locked by ResolveAsync, in the order it locked them.
-        foreach (var (entityId, (mentions, stories)) in _counts)
+        foreach (var (entityId, (mentions, stories)) in _counts.OrderBy(c => c.Key))
             await connection.ExecuteAsync("UPDATE entities SET mention_count = mention_count + @mentions, story_count = story_count + @stories WHERE id = @entityId",
                 new { entityId, mentions, stories }, transaction);
         _counts.Clear();
     }
 
+    /// <summary>Insert-or-nothing and then a lookup, which unlike an upsert leaves an existing entity's row unlocked.</summary>
     private async Task<long> IdOfAsync((string Name, EntityType Type) key)
     {
         if (_ids.TryGetValue(key, out var id)) return id;
-        id = await connection.ExecuteScalarAsync<long>($"""
-            INSERT INTO entities (name, type) VALUES (@name, @type)
-            ON CONFLICT ({database.EntityKey}) DO UPDATE SET name = entities.name
-            RETURNING id
-            """, new { name = key.Name, type = EntityTypes.ToWire(key.Type) }, transaction);
+        var parameters = new { name = key.Name, type = EntityTypes.ToWire(key.Type) };
+        id = await connection.ExecuteScalarAsync<long?>("INSERT INTO entities (name, type) VALUES (@name, @type) ON CONFLICT DO NOTHING RETURNING id",
+                 parameters, transaction)
+             ?? await connection.ExecuteScalarAsync<long>($"SELECT id FROM entities WHERE type = @type AND {database.EntityNameEquals}", parameters, transaction);
         return _ids[key] = id;
     }
 }

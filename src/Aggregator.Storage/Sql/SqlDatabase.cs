@@ -15,8 +15,8 @@ public abstract class SqlDatabase
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct = default);
 
-    /// <summary>The conflict target of the unique key of entities: type and name in any case.</summary>
-    internal abstract string EntityKey { get; }
+    /// <summary>Condition: the entity's name equals <c>@name</c> in any case (as its unique key compares names).</summary>
+    internal abstract string EntityNameEquals { get; }
 
     /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
     internal abstract string AliasEquals { get; }

@@ -1,7 +1,8 @@
 namespace Aggregator.Storage.Sql;
 
 /// <summary>
-/// Story ids encode publication time: published Unix ms * 1024 + a sequence within that millisecond. Newest-first
+/// Story ids encode publication time: published Unix ms * 1024 + a sequence within that millisecond (a millisecond
+/// holding more than 1024 stories lends ids from the next). Newest-first
 /// order, date ranges and keyset cursors all become rowid ranges, which both the table and its FTS index walk
 /// without sorting (the figure that matters at a million stories). Ids stay below 2^53, safe in JSON numbers.
 /// </summary>

@@ -75,18 +75,23 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
                 return (existing.StoryId, SaveResult.Duplicate);
             }
             var entityTerms = EntityTerms.Of(await entities.ResolveAsync(story.Mentions));
+            long id;
+            // The next id of the story's millisecond; when all of its ids are taken (a feed dating thousands of items
+            // alike), the next millisecond's.
+            while ((id = await connection.ExecuteScalarAsync<long>(
+                       "SELECT coalesce(max(id) + 1, @first) FROM stories WHERE id >= @first AND id < @first + @span",
+                       new { first, span = StoryIds.PerMillisecond }, transaction)) == first + StoryIds.PerMillisecond)
+                first += StoryIds.PerMillisecond;
             // Nothing inserted means another writer got there first, with this story (found on the next turn) or
             // with this id (the next turn takes the one after it).
-            var id = await connection.ExecuteScalarAsync<long?>("""
+            var stored = await connection.ExecuteScalarAsync<long?>("""
                 INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
-                SELECT coalesce(max(id) + 1, @first), @Title, @Link, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms
-                FROM stories WHERE id >= @first AND id < @first + @span
+                VALUES (@id, @Title, @Link, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new
                 {
-                    first,
-                    span = StoryIds.PerMillisecond,
+                    id,
                     story.Title,
                     story.Link,
                     story.Author,
@@ -99,12 +104,12 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
                     story.TaggerVersion,
                     entityTerms,
                 }, transaction);
-            if (id is not { } storyId) continue;
-            await LinkAsync(connection, transaction, story.FeedId, story.Guid, storyId);
-            await entities.AddMentionsAsync(storyId, story.Mentions);
-            return (storyId, SaveResult.Stored);
+            if (stored is null) continue;
+            await LinkAsync(connection, transaction, story.FeedId, story.Guid, id);
+            await entities.AddMentionsAsync(id, story.Mentions);
+            return (id, SaveResult.Stored);
         }
-        throw new InvalidOperationException($"No free story id in the millisecond of {story.Published:O} after {IdAttempts} attempts.");
+        throw new InvalidOperationException($"Story '{story.Guid}' lost the race for an id {IdAttempts} times.");
     }
 
     public Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default) =>
@@ -257,10 +262,11 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
     private static async Task<Dictionary<long, List<FeedRef>>> FeedsOfAsync(DbConnection connection, IReadOnlyCollection<long> storyIds)
     {
         if (storyIds.Count == 0) return [];
-        var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>("""
+        // The ids are numbers, written into the statement: Dapper expands "IN @list" for SQLite but hands Npgsql an array.
+        var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>($"""
             SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id
-            WHERE sf.story_id IN @ids ORDER BY sf.story_id, f.id
-            """, new { ids = storyIds.ToArray() });
+            WHERE sf.story_id IN ({string.Join(',', storyIds)}) ORDER BY sf.story_id, f.id
+            """);
         return rows.GroupBy(r => r.StoryId).ToDictionary(g => g.Key, g => g.Select(r => new FeedRef(r.FeedId, r.Name)).DistinctBy(f => f.Id).ToList());
     }
 

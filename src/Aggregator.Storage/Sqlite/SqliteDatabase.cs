@@ -28,7 +28,7 @@ public sealed class SqliteDatabase : SqlDatabase
     public string Path { get; }
 
     protected override string MigrationPrefix => "Migrations/Sqlite/";
-    internal override string EntityKey => "type, name COLLATE NOCASE";
+    internal override string EntityNameEquals => "name = @name COLLATE NOCASE";
     internal override string AliasEquals => "a.alias = @name";
     internal override string AliasStartsWith => @"alias LIKE @prefix ESCAPE '\'";
 

@@ -1,0 +1,43 @@
+using Npgsql;
+
+namespace Aggregator.Tests.Support;
+
+/// <summary>
+/// The PostgreSQL server of the tests that need one, named by a connection string in AGGREGATOR_TEST_POSTGRES
+/// (.ci/run starts a throwaway cluster and sets it). Each test gets a database of its own, dropped afterwards.
+/// </summary>
+public static class TestPostgres
+{
+    public const string Variable = "AGGREGATOR_TEST_POSTGRES";
+
+    public static string? ServerConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>A new, empty database; the test is skipped, saying why, when no server is configured.</summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync()
+    {
+        Skip.If(ServerConnectionString is null,
+            $"PostgreSQL tests need a server: set {Variable} to a connection string of a role that may create databases (.ci/run starts a throwaway cluster and sets it).");
+        var name = "aggregator_test_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(ServerConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new TestDatabase(name, new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ToString());
+    }
+}
+
+public sealed class TestDatabase(string name, string connectionString) : IAsyncDisposable
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(TestPostgres.ServerConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
