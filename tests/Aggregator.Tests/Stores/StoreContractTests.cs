@@ -519,6 +519,22 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(saved.Select(s => s.Ms).OrderDescending(), listed.Select(i => i.Published.ToUnixTimeMilliseconds()));
     }
 
+    /// <summary>Feeds that give dates only (or minutes) publish many stories at one instant; none may be refused for it.</summary>
+    [Fact]
+    public virtual async Task More_than_a_thousand_stories_published_in_one_millisecond_are_all_stored()
+    {
+        var wire = await FeedAsync("Wire");
+        var later = await StoreAsync(Draft(wire.Id, Base.AddMilliseconds(1)));
+
+        var results = await Stories.SaveManyAsync(Enumerable.Range(0, 1_100).Select(_ => Draft(wire.Id, Base)).ToList());
+
+        Assert.All(results, r => Assert.Equal(SaveResult.Stored, r.Result));
+        Assert.Equal(1_100, results.Select(r => r.StoryId).Distinct().Count());
+        Assert.DoesNotContain(later, results.Select(r => r.StoryId));
+        Assert.Equal(Base, (await Stories.GetAsync(results[^1].StoryId))!.Published);
+        Assert.Equal(1_101, (await Feeds.GetAsync(wire.Id))!.StoryCount);
+    }
+
     [Fact]
     public async Task Concurrent_writers_store_one_story_once()
     {
@@ -846,6 +862,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public virtual async Task Names_match_in_any_case_beyond_ascii()
+    {
+        var wire = await FeedAsync("Wire");
+        var city = new Named("Ürümqi", EntityType.Location);
+        await StoreAsync(About(wire.Id, Base, city));
+        var id = await IdOfAsync(city);
+        await StoreAsync(About(wire.Id, Base.AddHours(1), city with { Name = "ÜRÜMQI" })); // an all-caps headline: the same entity
+
+        Assert.Equal([id], await Entities.ResolveAsync("ürümqi", null));
+        Assert.Equal([id], await Entities.ResolveAsync("ÜRÜMQI", null));
+        Assert.Equal([id], (await Entities.ListAsync(new EntityQuery { Prefix = "ürü" })).Select(e => e.Id));
+        Assert.Equal(2, (await Entities.GetAsync(id))!.Stories);
+    }
+
+    [Fact]
     public async Task List_orders_by_stories_and_filters_by_type_prefix_and_date_range()
     {
         var (jordanPerson, jordanRiver) = await EntityCorpusAsync();
@@ -950,6 +981,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var sahel = new Named("Sahel", EntityType.Location);
         var newcomer = new Named("Newcomer Group", EntityType.Organization);
         var steady = new Named("World Bank", EntityType.Organization);
+        var rare = new Named("Rare Sight", EntityType.Location);
         var now = Base.AddDays(10);
         var stories = new List<NewStory>();
         for (var day = 1; day <= 7; day++) // the baseline week before the window
@@ -961,12 +993,13 @@ public abstract class StoreContractTests : IAsyncLifetime
         stories.AddRange(Enumerable.Range(0, 12).Select(i => About(wire.Id, now.AddMinutes(-60 * i - 30), sahel)));
         stories.AddRange(Enumerable.Range(0, 3).Select(i => About(wire.Id, now.AddHours(-i - 2), newcomer)));
         stories.AddRange(Enumerable.Range(0, 3).Select(i => About(wire.Id, now.AddHours(-3 * i - 1), steady)));
+        stories.AddRange(Enumerable.Range(0, 2).Select(i => About(wire.Id, now.AddHours(-i - 1), rare))); // too few to call a trend (the API says 3)
         stories.Add(About(wire.Id, now.AddHours(1), sahel)); // after "now": not in the window
         await Stories.SaveManyAsync(stories);
 
         var trends = await Entities.TrendsAsync(now, TimeSpan.FromDays(1), TimeSpan.FromDays(7), null, 10);
 
-        Assert.Equal([sahel.Name, newcomer.Name], trends.Select(t => t.Name)); // the World Bank is as busy as usual
+        Assert.Equal([sahel.Name, newcomer.Name], trends.Select(t => t.Name)); // the World Bank is as busy as usual; Rare Sight too rare
         var surge = trends[0];
         Assert.Equal((12L, 2.0), (surge.WindowCount, surge.BaselineRate));
         Assert.Equal((12 - 2) / Math.Sqrt(3), surge.Score, 0.001);
