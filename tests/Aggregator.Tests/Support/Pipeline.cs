@@ -9,7 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Tests.Support;
 
-/// <summary>The real pipeline and store on a fresh SQLite file in a temporary folder.</summary>
+/// <summary>
+/// The real pipeline and stores on a fresh SQLite file in a temporary folder, or on the store that the given storage
+/// settings name (the store contract tests run against each provider this way).
+/// </summary>
 public sealed class Pipeline : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -22,17 +25,20 @@ public sealed class Pipeline : IAsyncDisposable
         Directory = directory;
     }
 
-    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="storage">The Storage:* settings (provider and its section) in place of the SQLite file in <see cref="Directory"/>.</param>
+    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null)
     {
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var values = new Dictionary<string, string?>
         {
-            ["Storage:Sqlite:Path"] = System.IO.Path.Combine(directory, "aggregator.db"),
             ["Fetching:AllowPrivateNetworks"] = "true",
             ["Fetching:Timeout"] = "00:00:05",
             ["Fetching:RetryDelay"] = "00:00:00.050",
         };
+        storage ??= new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = System.IO.Path.Combine(directory, "aggregator.db") };
+        foreach (var (key, value) in storage) values[key] = value;
         foreach (var (key, value) in settings ?? []) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection()
@@ -47,6 +53,7 @@ public sealed class Pipeline : IAsyncDisposable
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
     public IFeedStore Feeds => Get<IFeedStore>();
     public IStoryStore Stories => Get<IStoryStore>();
+    public IEntityStore Entities => Get<IEntityStore>();
     public FeedPoller Poller => Get<FeedPoller>();
 
     public async Task<Feed> AddFeedAsync(string url, string? name = null) =>
