@@ -117,7 +117,8 @@ public static class BenchIngestCommand
         }
     }
 
-    private static async Task<WebApplication> StartServerAsync(int items, int feedCount)
+    /// <summary>A loopback server of <paramref name="feedCount"/> generated feeds (/feed/{f}) and their article pages.</summary>
+    internal static async Task<WebApplication> StartServerAsync(int items, int feedCount)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -146,7 +147,7 @@ public static class BenchIngestCommand
         return app;
     }
 
-    private static string BaseUrl(this WebApplication app) =>
+    internal static string BaseUrl(this WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     /// <summary>News-like text: Zipf-distributed words with real names, places and organisations mixed in, for the tagger.</summary>

@@ -10,9 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aggregator.Cli.Commands;
 
 /// <summary>
-/// aggregator bench queries [--stories N] [--db PATH]: generates N stories (default 1,000,000) with about 20 mentions
-/// each into a SQLite file (kept, so the API can be load-tested on it), then prints p50/p95 of the analysts' queries.
-/// An existing file with enough stories is reused.
+/// aggregator bench queries [--stories N] [--db PATH | --postgres CONNECTION]: generates N stories (default 1,000,000)
+/// with about 20 mentions each into a SQLite file or a PostgreSQL database (kept, so the API can be load-tested on it),
+/// then prints p50/p95 of the analysts' queries. A store with enough stories is reused.
 /// </summary>
 public static class BenchQueriesCommand
 {
@@ -23,7 +23,10 @@ public static class BenchQueriesCommand
     {
         var count = int.Parse(args.Option("stories") ?? "1000000");
         var db = args.Option("db") ?? Path.Combine(Path.GetTempPath(), $"aggregator-bench-{count}.db");
-        using var host = CliHost.Build(new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = db });
+        var postgres = args.Option("postgres");
+        using var host = CliHost.Build(postgres is null
+            ? new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = db }
+            : new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres", ["Storage:Postgres:ConnectionString"] = postgres });
         var services = host.Services;
         await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
         var stories = services.GetRequiredService<IStoryStore>();
@@ -32,8 +35,12 @@ public static class BenchQueriesCommand
 
         var existing = (await stories.StatsAsync(now)).Stories;
         if (existing < count) await GenerateAsync(services, stories, (int)existing, count, now, stdout);
-        var size = Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileName(db) + "*").Sum(f => new FileInfo(f).Length);
-        await stdout.WriteLineAsync($"database: {db}, {count} stories, {size / 1048576.0:0} MB on disk (with WAL)");
+        if (postgres is null)
+        {
+            var size = Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileName(db) + "*").Sum(f => new FileInfo(f).Length);
+            await stdout.WriteLineAsync($"database: {db}, {count} stories, {size / 1048576.0:0} MB on disk (with WAL)");
+        }
+        else await stdout.WriteLineAsync($"database: PostgreSQL, {count} stories");
 
         var random = new Random(7);
         // Query entities as analysts would: mostly the frequent ones, drawn Zipf-like from the 2,000 most mentioned.

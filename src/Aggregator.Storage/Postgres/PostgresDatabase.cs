@@ -30,6 +30,29 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
 
     public void Dispose() => _dataSource.Dispose();
 
+    /// <summary>Creates an empty database on the server (tests and benchmarks start from one); returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string serverConnectionString, string name, CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync(ct);
+        await connection.ExecuteAsync($"CREATE DATABASE {Identifier(name)}");
+        return new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ToString();
+    }
+
+    /// <summary>Drops the database, closing the connections still open to it.</summary>
+    public static async Task DropDatabaseAsync(string serverConnectionString, string name, CancellationToken ct = default)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync(ct);
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {Identifier(name)} WITH (FORCE)");
+    }
+
+    /// <summary>Names go into DDL, which takes no parameters: only plain lower-case identifiers are accepted.</summary>
+    private static string Identifier(string name) =>
+        name.Length is > 0 and < 64 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') && !char.IsDigit(name[0])
+            ? name : throw new ArgumentException($"'{name}' is not a plain database name.", nameof(name));
+
     private sealed class MigrationLock(DbConnection connection) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() =>

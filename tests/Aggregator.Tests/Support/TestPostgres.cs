@@ -1,4 +1,4 @@
-using Npgsql;
+using Aggregator.Storage.Postgres;
 
 namespace Aggregator.Tests.Support;
 
@@ -18,13 +18,7 @@ public static class TestPostgres
         Skip.If(ServerConnectionString is null,
             $"PostgreSQL tests need a server: set {Variable} to a connection string of a role that may create databases (.ci/run starts a throwaway cluster and sets it).");
         var name = "aggregator_test_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(ServerConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        return new TestDatabase(name, new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ToString());
+        return new TestDatabase(name, await PostgresDatabase.CreateDatabaseAsync(ServerConnectionString!, name));
     }
 }
 
@@ -32,12 +26,5 @@ public sealed class TestDatabase(string name, string connectionString) : IAsyncD
 {
     public string ConnectionString { get; } = connectionString;
 
-    public async ValueTask DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(TestPostgres.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public async ValueTask DisposeAsync() => await PostgresDatabase.DropDatabaseAsync(TestPostgres.ServerConnectionString!, name);
 }
