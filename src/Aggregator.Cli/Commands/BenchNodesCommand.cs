@@ -39,6 +39,7 @@ public static class BenchNodesCommand
                 ["Ingestion__MaxItemsPerPoll"] = "100000",
                 ["RateLimiting__Enabled"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__Console__LogToStandardErrorThreshold"] = "Warning", // the nodes' warnings and errors show on this stderr
             };
 
             var sqlite = new Dictionary<string, string>(common) { ["Storage__Sqlite__Path"] = Path.Combine(directory, "aggregator.db") };

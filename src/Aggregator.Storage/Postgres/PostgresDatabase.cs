@@ -17,6 +17,7 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
 
     protected override string MigrationPrefix => "Migrations/Postgres/";
     internal override string EntityNameEquals => "lower(name) = lower(@name)";
+    internal override string StoryEntityLists => "stories s";
     internal override string AliasEquals => "lower(a.alias) = lower(@name)";
     internal override string AliasStartsWith => @"lower(alias) LIKE lower(@prefix) ESCAPE '\'";
 

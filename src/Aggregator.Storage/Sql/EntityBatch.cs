@@ -7,70 +7,129 @@ namespace Aggregator.Storage.Sql;
 
 /// <summary>
 /// Writes the mentions of the stories of one transaction: entities are created on first sight with their aliases, each
-/// story gets its per-entity row and its mention rows, and the entity counters are added once per entity at the end,
-/// so a batch of stories costs one counter update per entity instead of one per story.
+/// story gets its per-entity row and its mention rows, and the entity counters and hourly counts (entity_hours) are
+/// added at the end, once per entity and once per entity and hour, instead of once per story.
 /// </summary>
 internal sealed class EntityBatch(SqlDatabase database, DbConnection connection, DbTransaction transaction)
 {
-    private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(EntityKeyComparer.Instance);
-    private readonly HashSet<(string Alias, long EntityId)> _aliases = new();
-    private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
+    /// <summary>Rows per multi-row INSERT: well under both providers' limits on statement parameters.</summary>
+    private const int RowsPerInsert = 200;
 
-    /// <summary>The ids of the mentions' entities, creating those seen for the first time.</summary>
+    private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(EntityKeyComparer.Instance);
+    private readonly HashSet<(string Alias, long EntityId)> _aliases = new(AliasKeyComparer.Instance);
+    private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
+    private readonly Dictionary<(long EntityId, long Hour), (long Mentions, long Stories)> _hours = new();
+
+    /// <summary>
+    /// The ids of the mentions' entities, creating those seen for the first time. New entities (and then their
+    /// aliases) are inserted in one global order, so concurrent writers that create the same ones wait for each other
+    /// in that order and never in a cycle (a deadlock PostgreSQL would break by failing one of them).
+    /// </summary>
     public async Task<IReadOnlyList<long>> ResolveAsync(IReadOnlyList<StoryMention> mentions)
     {
         var ids = new List<long>();
-        foreach (var key in mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(EntityKeyComparer.Instance))
+        foreach (var key in InKeyOrder(mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(EntityKeyComparer.Instance)))
             ids.Add(await IdOfAsync(key));
         return ids;
     }
 
+    private static IEnumerable<(string Name, EntityType Type)> InKeyOrder(IEnumerable<(string Name, EntityType Type)> keys) =>
+        keys.OrderBy(k => k.Type).ThenBy(k => k.Name.ToLowerInvariant(), StringComparer.Ordinal);
+
+    /// <summary>The story's aliases, per-entity rows and mentions: one multi-row statement each, not one per row.</summary>
     public async Task AddMentionsAsync(long storyId, IReadOnlyList<StoryMention> mentions)
     {
-        foreach (var group in mentions.GroupBy(m => (Name: m.Canonical, m.Type), EntityKeyComparer.Instance))
+        var groups = mentions.GroupBy(m => (Name: m.Canonical, m.Type), EntityKeyComparer.Instance).ToDictionary(g => g.Key, EntityKeyComparer.Instance);
+        var aliases = new List<object?[]>();
+        var storyEntities = new List<object?[]>();
+        var mentionRows = new List<object?[]>();
+        foreach (var key in InKeyOrder(groups.Keys))
         {
-            var entityId = await IdOfAsync(group.Key);
-            foreach (var alias in group.Select(m => m.Text).Append(group.Key.Name).Distinct(StringComparer.OrdinalIgnoreCase))
+            var group = groups[key];
+            var entityId = await IdOfAsync(key);
+            foreach (var alias in group.Select(m => m.Text).Append(key.Name).Distinct(StringComparer.OrdinalIgnoreCase)
+                         .OrderBy(a => a.ToLowerInvariant(), StringComparer.Ordinal))
             {
-                if (_aliases.Add((alias.ToLowerInvariant(), entityId)))
-                    await connection.ExecuteAsync("INSERT INTO entity_aliases (alias, entity_id) VALUES (@alias, @entityId) ON CONFLICT DO NOTHING", new { alias, entityId }, transaction);
+                if (!database.KnownEntities.HasAlias(alias, entityId) && _aliases.Add((alias, entityId)))
+                    aliases.Add([alias, entityId]);
             }
             var count = group.Count();
-            await connection.ExecuteAsync("INSERT INTO story_entities (entity_id, story_id, mentions) VALUES (@entityId, @storyId, @count)",
-                new { entityId, storyId, count }, transaction);
+            storyEntities.Add([entityId, storyId, count]);
             var (m, s) = _counts.GetValueOrDefault(entityId);
             _counts[entityId] = (m + count, s + 1);
-            foreach (var mention in group)
-            {
-                await connection.ExecuteAsync("""
-                    INSERT INTO mentions (story_id, field, start, "end", entity_id, text) VALUES (@storyId, @field, @Start, @End, @entityId, @Text)
-                    ON CONFLICT DO NOTHING
-                    """, new { storyId, field = (int)mention.Field, mention.Start, mention.End, entityId, mention.Text }, transaction);
-            }
+            var hour = (entityId, storyId / StoryIds.PerHour);
+            var (hm, hs) = _hours.GetValueOrDefault(hour);
+            _hours[hour] = (hm + count, hs + 1);
+            mentionRows.AddRange(group.Select(mention => new object?[] { storyId, (long)mention.Field, (long)mention.Start, (long)mention.End, entityId, mention.Text }));
         }
+        await InsertRowsAsync("entity_aliases (alias, entity_id)", aliases);
+        await InsertRowsAsync("story_entities (entity_id, story_id, mentions)", storyEntities);
+        await InsertRowsAsync("mentions (story_id, field, start, \"end\", entity_id, text)", mentionRows);
     }
 
     /// <summary>
-    /// Adds the batch's counts, the last writes before the commit: concurrent writers of popular entities then hold
-    /// those rows' locks only briefly, and taking them in id order means they never wait on each other in a cycle.
+    /// Adds the batch's counts, the last writes before the commit and all in one round trip: concurrent writers of
+    /// popular entities then hold those rows' locks only briefly, and taking them in id order means they never wait on
+    /// each other in a cycle.
     /// </summary>
     public async Task ApplyCountsAsync()
     {
-        foreach (var (entityId, (mentions, stories)) in _counts.OrderBy(c => c.Key))
-            await connection.ExecuteAsync("UPDATE entities SET mention_count = mention_count + @mentions, story_count = story_count + @stories WHERE id = @entityId",
-                new { entityId, mentions, stories }, transaction);
+        if (_counts.Count == 0) return;
+        var parameters = new DynamicParameters();
+        var counters = _counts.OrderBy(c => c.Key).Select((count, i) =>
+        {
+            parameters.Add($"e{i}", count.Key);
+            parameters.Add($"m{i}", count.Value.Mentions);
+            parameters.Add($"s{i}", count.Value.Stories);
+            return $"UPDATE entities SET mention_count = mention_count + @m{i}, story_count = story_count + @s{i} WHERE id = @e{i};";
+        });
+        var hours = _hours.OrderBy(h => h.Key).Select((count, i) =>
+        {
+            parameters.Add($"he{i}", count.Key.EntityId);
+            parameters.Add($"hh{i}", count.Key.Hour);
+            parameters.Add($"hm{i}", count.Value.Mentions);
+            parameters.Add($"hs{i}", count.Value.Stories);
+            return $"""
+                INSERT INTO entity_hours (entity_id, hour, mentions, stories) VALUES (@he{i}, @hh{i}, @hm{i}, @hs{i})
+                ON CONFLICT (entity_id, hour) DO UPDATE SET mentions = entity_hours.mentions + excluded.mentions, stories = entity_hours.stories + excluded.stories;
+                """;
+        });
+        await connection.ExecuteAsync(string.Join('\n', counters.Concat(hours)), parameters, transaction);
         _counts.Clear();
+        _hours.Clear();
     }
 
-    /// <summary>Insert-or-nothing and then a lookup, which unlike an upsert leaves an existing entity's row unlocked.</summary>
+    /// <summary>After the commit: the entities and aliases this batch wrote now exist for every writer to skip.</summary>
+    public void Committed()
+    {
+        foreach (var (key, id) in _ids) database.KnownEntities.AddEntity(key, id);
+        foreach (var (alias, entityId) in _aliases) database.KnownEntities.AddAlias(alias, entityId);
+    }
+
+    /// <summary>Known from an earlier commit, or insert-or-nothing and then a lookup (which, unlike an upsert, leaves an existing entity's row unlocked).</summary>
     private async Task<long> IdOfAsync((string Name, EntityType Type) key)
     {
-        if (_ids.TryGetValue(key, out var id)) return id;
+        if (_ids.TryGetValue(key, out var id) || database.KnownEntities.TryGetEntity(key, out id)) return id;
         var parameters = new { name = key.Name, type = EntityTypes.ToWire(key.Type) };
         id = await connection.ExecuteScalarAsync<long?>("INSERT INTO entities (name, type) VALUES (@name, @type) ON CONFLICT DO NOTHING RETURNING id",
                  parameters, transaction)
              ?? await connection.ExecuteScalarAsync<long>($"SELECT id FROM entities WHERE type = @type AND {database.EntityNameEquals}", parameters, transaction);
         return _ids[key] = id;
+    }
+
+    /// <summary>Inserts the rows (values in the order of <paramref name="table"/>'s columns), skipping any already there.</summary>
+    private async Task InsertRowsAsync(string table, List<object?[]> rows)
+    {
+        foreach (var chunk in rows.Chunk(RowsPerInsert))
+        {
+            var parameters = new DynamicParameters();
+            var values = chunk.Select((row, r) => "(" + string.Join(", ", row.Select((value, c) =>
+            {
+                parameters.Add($"p{r}_{c}", value);
+                return $"@p{r}_{c}";
+            })) + ")");
+            await connection.ExecuteAsync($"INSERT INTO {table} VALUES {string.Join(", ", values)} ON CONFLICT DO NOTHING", parameters, transaction);
+        }
     }
 }
 
@@ -81,4 +140,13 @@ internal sealed class EntityKeyComparer : IEqualityComparer<(string Name, Entity
     public bool Equals((string Name, EntityType Type) x, (string Name, EntityType Type) y) =>
         x.Type == y.Type && string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase);
     public int GetHashCode((string Name, EntityType Type) key) => HashCode.Combine(key.Type, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Name));
+}
+
+/// <summary>An alias belongs to an entity in any case, as the unique key of entity_aliases says.</summary>
+internal sealed class AliasKeyComparer : IEqualityComparer<(string Alias, long EntityId)>
+{
+    public static readonly AliasKeyComparer Instance = new();
+    public bool Equals((string Alias, long EntityId) x, (string Alias, long EntityId) y) =>
+        x.EntityId == y.EntityId && string.Equals(x.Alias, y.Alias, StringComparison.OrdinalIgnoreCase);
+    public int GetHashCode((string Alias, long EntityId) key) => HashCode.Combine(key.EntityId, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Alias));
 }

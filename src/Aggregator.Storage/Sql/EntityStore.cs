@@ -70,12 +70,22 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
     {
         var bucketMs = interval == SeriesInterval.Hour ? 3_600_000L : 86_400_000L;
         var start = from.ToUnixTimeMilliseconds() / bucketMs * bucketMs;
+        var (fromId, toId) = (StoryIds.First(from), StoryIds.First(to));
+        // Whole hours come from the hourly counts; the part-hours at either end of the range from the entity's stories.
+        var firstHour = (fromId + StoryIds.PerHour - 1) / StoryIds.PerHour;
+        var endHour = toId / StoryIds.PerHour;
+        var headEnd = Math.Min(toId, firstHour * StoryIds.PerHour);
+        var tailStart = Math.Max(headEnd, endHour * StoryIds.PerHour);
         await using var connection = await database.OpenAsync(ct);
         var rows = (await connection.QueryAsync<(long Bucket, long Mentions, long Stories)>("""
-            SELECT (story_id / @perMs - @start) / @bucketMs AS bucket, sum(mentions), count(*)
-            FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId
+            SELECT (story_id / @perMs - @start) / @bucketMs AS bucket, sum(mentions), sum(stories) FROM (
+                SELECT hour * @perHour AS story_id, mentions, stories FROM entity_hours WHERE entity_id = @id AND hour >= @firstHour AND hour < @endHour
+                UNION ALL
+                SELECT story_id, mentions, 1 FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @headEnd
+                UNION ALL
+                SELECT story_id, mentions, 1 FROM story_entities WHERE entity_id = @id AND story_id >= @tailStart AND story_id < @toId) AS counts
             GROUP BY bucket
-            """, new { id, perMs = StoryIds.PerMillisecond, start, bucketMs, fromId = StoryIds.First(from), toId = StoryIds.First(to) }))
+            """, new { id, perMs = StoryIds.PerMillisecond, perHour = StoryIds.PerHour, start, bucketMs, firstHour, endHour, fromId, headEnd, tailStart, toId }))
             .ToDictionary(r => r.Bucket);
         var buckets = (int)((to.ToUnixTimeMilliseconds() - start + bucketMs - 1) / bucketMs);
         return Enumerable.Range(0, buckets).Select(b => rows.TryGetValue(b, out var r)
@@ -85,51 +95,63 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
     }
 
     /// <summary>Co-occurrences are counted over at most this many of the entity's newest stories in the range: a
-    /// popular entity's whole history would cost a join of millions of rows, and recent company is what analysts ask.</summary>
+    /// popular entity's whole history would cost millions of rows, and recent company is what analysts ask.</summary>
     private const int CooccurrenceSample = 5_000;
+
+    /// <summary>Partners looked up per round trip while filling the answer (more only when a type filter drops some).</summary>
+    private const int PartnerLookup = 500;
 
     public async Task<IReadOnlyList<Cooccurrence>> CooccurrencesAsync(long id, EntityType? type, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct = default)
     {
-        var range = new
-        {
-            id,
-            type = type is { } t ? EntityTypes.ToWire(t) : null,
-            fromId = from is { } f ? StoryIds.First(f) : 0,
-            toId = to is { } u ? StoryIds.First(u) : long.MaxValue,
-            limit,
-            sample = CooccurrenceSample,
-        };
+        var fromId = from is { } f ? StoryIds.First(f) : 0;
+        var toId = to is { } u ? StoryIds.First(u) : long.MaxValue;
         await using var connection = await database.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<(long Id, string Name, string Type, long Together, long Other)>("""
-            SELECT e.id, e.name, e.type, count(*) AS together, e.story_count
-            FROM (SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId
-                  ORDER BY story_id DESC LIMIT @sample) a
-            JOIN story_entities b ON b.story_id = a.story_id AND b.entity_id <> @id
-            JOIN entities e ON e.id = b.entity_id
-            WHERE @type IS NULL OR e.type = @type
-            GROUP BY e.id ORDER BY together DESC, e.id LIMIT @limit
-            """, range)).ToList();
-        if (rows.Count == 0) return [];
-        // Lift over the stories of the range: P(a,b) / (P(a) P(b)). The other entity's share of stories is taken from
-        // its whole history (its counter), scaled to the range, which avoids a count per candidate.
-        var allStories = await connection.ExecuteScalarAsync<long>("SELECT story_count FROM data_version WHERE id = 1");
-        var total = from is null && to is null ? allStories
-            : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @fromId AND id < @toId", range);
-        // Counts come from the entity's newest stories in the range (at most CooccurrenceSample), so the stories and
-        // the entity's own share are taken over that same window of time.
-        var own = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM (SELECT 1 FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId LIMIT @sample) AS sample", range);
-        if (own == CooccurrenceSample)
+        // The window: the entity's newest stories in the range, at most CooccurrenceSample of them. Each story's entity
+        // list comes from the narrow index on (id, entity_terms), one row per story, and is counted here: a join per
+        // entity pair would make a popular entity's window tens of thousands of rows to group.
+        var together = new Dictionary<long, long>();
+        var (windowStories, oldest) = (0, 0L);
+        await using (var reader = await connection.ExecuteReaderAsync($"""
+            SELECT s.id, s.entity_terms
+            FROM story_entities se JOIN {database.StoryEntityLists} ON s.id = se.story_id
+            WHERE se.entity_id = @id AND se.story_id >= @fromId AND se.story_id < @toId
+            ORDER BY se.story_id DESC LIMIT @sample
+            """, new { id, fromId, toId, sample = CooccurrenceSample }))
         {
-            var oldest = await connection.ExecuteScalarAsync<long>(
-                "SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId ORDER BY story_id DESC LIMIT 1 OFFSET @last",
-                new { range.id, range.fromId, range.toId, last = CooccurrenceSample - 1 });
-            total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @oldest AND id < @toId", new { oldest, range.toId });
+            while (await reader.ReadAsync(ct))
+            {
+                (windowStories, oldest) = (windowStories + 1, reader.GetInt64(0));
+                foreach (var other in EntityTerms.Ids(reader.GetString(1)).Where(other => other != id))
+                    together[other] = together.GetValueOrDefault(other) + 1;
+            }
         }
-        return rows.Select(r =>
+        if (together.Count == 0) return [];
+        // The most shared first; entities are read only for as many as the answer needs.
+        var wire = type is { } t ? EntityTypes.ToWire(t) : null;
+        var rows = new List<(long Id, string Name, string Type, long Together, long Other)>();
+        foreach (var chunk in together.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Chunk(PartnerLookup))
         {
-            var otherInRange = Math.Max(1.0, r.Other * (double)total / Math.Max(1, allStories));
-            var lift = r.Together * (double)total / (Math.Max(1, own) * otherInRange);
+            var partners = (await connection.QueryAsync<(long Id, string Name, string Type, long Other)>($"""
+                SELECT id, name, type, story_count FROM entities WHERE id IN ({string.Join(',', chunk.Select(p => p.Key))}) AND (@wire IS NULL OR type = @wire)
+                """, new { wire })).ToDictionary(e => e.Id);
+            rows.AddRange(chunk.Where(p => partners.ContainsKey(p.Key)).Select(p =>
+            {
+                var e = partners[p.Key];
+                return (e.Id, e.Name, e.Type, p.Value, e.Other);
+            }));
+            if (rows.Count >= limit) break;
+        }
+        if (rows.Count == 0) return [];
+        // Lift over the stories of the window: P(a,b) / (P(a) P(b)). The other entity's share of stories is taken from
+        // its whole history (its counter), scaled to the window, which avoids a count per candidate.
+        var allStories = await connection.ExecuteScalarAsync<long>("SELECT story_count FROM data_version WHERE id = 1");
+        var windowStart = windowStories == CooccurrenceSample ? oldest : fromId;
+        var total = windowStories < CooccurrenceSample && from is null && to is null ? allStories
+            : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @windowStart AND id < @toId", new { windowStart, toId });
+        return rows.Take(limit).Select(r =>
+        {
+            var otherInWindow = Math.Max(1.0, r.Other * (double)total / Math.Max(1, allStories));
+            var lift = r.Together * (double)total / (windowStories * otherInWindow);
             return new Cooccurrence(r.Id, r.Name, ParseType(r.Type), r.Together, Math.Round(lift, 3), Math.Round(Math.Log2(lift), 3));
         }).ToList();
     }

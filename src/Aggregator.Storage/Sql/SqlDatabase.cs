@@ -15,8 +15,13 @@ public abstract class SqlDatabase
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct = default);
 
+    internal KnownEntities KnownEntities { get; } = new();
+
     /// <summary>Condition: the entity's name equals <c>@name</c> in any case (as its unique key compares names).</summary>
     internal abstract string EntityNameEquals { get; }
+
+    /// <summary>The stories table as <c>s</c>, read through its narrow (id, entity_terms) index.</summary>
+    internal abstract string StoryEntityLists { get; }
 
     /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
     internal abstract string AliasEquals { get; }

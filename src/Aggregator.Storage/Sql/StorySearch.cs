@@ -76,4 +76,8 @@ internal static class EntityTerms
     public static string Of(IEnumerable<long> entityIds) => string.Join(' ', entityIds.Distinct().Order().Select(Term));
 
     public static string Term(long entityId) => $"e{entityId}";
+
+    /// <summary>The entity ids of an entity_terms value, as <see cref="Of"/> wrote them.</summary>
+    public static IEnumerable<long> Ids(string entityTerms) =>
+        entityTerms.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(term => long.Parse(term.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture));
 }

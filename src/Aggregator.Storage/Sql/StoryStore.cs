@@ -52,10 +52,9 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
         (await SaveManyAsync([story], ct))[0];
 
     public Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default) =>
-        InTransactionAsync<IReadOnlyList<(long, SaveResult)>>(async (connection, transaction) =>
+        InTransactionAsync<IReadOnlyList<(long, SaveResult)>>(async (connection, transaction, entities) =>
         {
             var results = new List<(long, SaveResult)>(stories.Count);
-            var entities = new EntityBatch(database, connection, transaction);
             foreach (var story in stories)
                 results.Add(await SaveOneAsync(connection, transaction, entities, story));
             await entities.ApplyCountsAsync();
@@ -113,18 +112,20 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
     }
 
     public Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default) =>
-        InTransactionAsync(async (connection, transaction) =>
+        InTransactionAsync(async (connection, transaction, entities) =>
         {
-            // Take the story's old mentions out of the entity counts before they go.
+            // Take the story's old mentions out of the entity counts and hourly counts before they go.
             await connection.ExecuteAsync("""
                 UPDATE entities SET
                     mention_count = mention_count - (SELECT se.mentions FROM story_entities se WHERE se.entity_id = entities.id AND se.story_id = @storyId),
                     story_count = story_count - 1
                 WHERE id IN (SELECT entity_id FROM story_entities WHERE story_id = @storyId);
+                UPDATE entity_hours SET mentions = entity_hours.mentions - se.mentions, stories = entity_hours.stories - 1
+                FROM story_entities se
+                WHERE se.story_id = @storyId AND entity_hours.entity_id = se.entity_id AND entity_hours.hour = @hour;
                 DELETE FROM story_entities WHERE story_id = @storyId;
                 DELETE FROM mentions WHERE story_id = @storyId;
-                """, new { storyId }, transaction);
-            var entities = new EntityBatch(database, connection, transaction);
+                """, new { storyId, hour = storyId / StoryIds.PerHour }, transaction);
             var entityTerms = EntityTerms.Of(await entities.ResolveAsync(mentions));
             await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
                 new { storyId, taggerVersion, entityTerms }, transaction);
@@ -134,7 +135,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
         }, ct);
 
     /// <summary>Runs the work in one transaction, again from the start when the database aborts it as transient.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -142,8 +143,10 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
             await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {
-                var result = await work(connection, transaction);
+                var entities = new EntityBatch(database, connection, transaction);
+                var result = await work(connection, transaction, entities);
                 await transaction.CommitAsync(ct);
+                entities.Committed();
                 return result;
             }
             catch (DbException e) when (e.IsTransient && attempt < TransientRetries)

@@ -29,6 +29,7 @@ public sealed class SqliteDatabase : SqlDatabase
 
     protected override string MigrationPrefix => "Migrations/Sqlite/";
     internal override string EntityNameEquals => "name = @name COLLATE NOCASE";
+    internal override string StoryEntityLists => "stories s INDEXED BY stories_entity_terms";
     internal override string AliasEquals => "a.alias = @name";
     internal override string AliasStartsWith => @"alias LIKE @prefix ESCAPE '\'";
 
