@@ -90,46 +90,38 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
 
     public async Task<IReadOnlyList<Cooccurrence>> CooccurrencesAsync(long id, EntityType? type, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct = default)
     {
-        var range = new
-        {
-            id,
-            type = type is { } t ? EntityTypes.ToWire(t) : null,
-            fromId = from is { } f ? StoryIds.First(f) : 0,
-            toId = to is { } u ? StoryIds.First(u) : long.MaxValue,
-            limit,
-            sample = CooccurrenceSample,
-        };
+        var fromId = from is { } f ? StoryIds.First(f) : 0;
+        var toId = to is { } u ? StoryIds.First(u) : long.MaxValue;
         await using var connection = await database.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<(long Id, string Name, string Type, long Together, long Other)>("""
-            SELECT e.id, e.name, e.type, count(*) AS together, e.story_count
+        // The window: the entity's newest stories in the range, at most CooccurrenceSample of them. Counts and lift are
+        // both taken over it.
+        var window = await connection.QuerySingleAsync<(long Stories, long? Oldest, long AllStories)>("""
+            SELECT count(*), min(story_id), (SELECT story_count FROM data_version WHERE id = 1)
             FROM (SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId
-                  ORDER BY story_id DESC LIMIT @sample) a
-            JOIN story_entities b ON b.story_id = a.story_id AND b.entity_id <> @id
-            JOIN entities e ON e.id = b.entity_id
+                  ORDER BY story_id DESC LIMIT @sample)
+            """, new { id, fromId, toId, sample = CooccurrenceSample });
+        if (window.Oldest is not { } oldest) return [];
+        var windowStart = window.Stories == CooccurrenceSample ? oldest : fromId;
+        // Counted per other entity on the story index first, so entities are read once per partner, not once per shared story.
+        var rows = (await connection.QueryAsync<(long Id, string Name, string Type, long Together, long Other)>("""
+            SELECT e.id, e.name, e.type, c.together, e.story_count
+            FROM (SELECT b.entity_id, count(*) AS together
+                  FROM story_entities a JOIN story_entities b ON b.story_id = a.story_id AND b.entity_id <> @id
+                  WHERE a.entity_id = @id AND a.story_id >= @windowStart AND a.story_id < @toId
+                  GROUP BY b.entity_id) c
+            JOIN entities e ON e.id = c.entity_id
             WHERE @type IS NULL OR e.type = @type
-            GROUP BY e.id ORDER BY together DESC, e.id LIMIT @limit
-            """, range)).ToList();
+            ORDER BY c.together DESC, e.id LIMIT @limit
+            """, new { id, windowStart, toId, type = type is { } t ? EntityTypes.ToWire(t) : null, limit })).ToList();
         if (rows.Count == 0) return [];
-        // Lift over the stories of the range: P(a,b) / (P(a) P(b)). The other entity's share of stories is taken from
-        // its whole history (its counter), scaled to the range, which avoids a count per candidate.
-        var allStories = await connection.ExecuteScalarAsync<long>("SELECT story_count FROM data_version WHERE id = 1");
-        var total = from is null && to is null ? allStories
-            : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @fromId AND id < @toId", range);
-        // Counts come from the entity's newest stories in the range (at most CooccurrenceSample), so the stories and
-        // the entity's own share are taken over that same window of time.
-        var own = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM (SELECT 1 FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId LIMIT @sample)", range);
-        if (own == CooccurrenceSample)
-        {
-            var oldest = await connection.ExecuteScalarAsync<long>(
-                "SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId ORDER BY story_id DESC LIMIT 1 OFFSET @last",
-                new { range.id, range.fromId, range.toId, last = CooccurrenceSample - 1 });
-            total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @oldest AND id < @toId", new { oldest, range.toId });
-        }
+        // Lift over the stories of the window: P(a,b) / (P(a) P(b)). The other entity's share of stories is taken from
+        // its whole history (its counter), scaled to the window, which avoids a count per candidate.
+        var total = window.Stories < CooccurrenceSample && from is null && to is null ? window.AllStories
+            : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @windowStart AND id < @toId", new { windowStart, toId });
         return rows.Select(r =>
         {
-            var otherInRange = Math.Max(1.0, r.Other * (double)total / Math.Max(1, allStories));
-            var lift = r.Together * (double)total / (Math.Max(1, own) * otherInRange);
+            var otherInWindow = Math.Max(1.0, r.Other * (double)total / Math.Max(1, window.AllStories));
+            var lift = r.Together * (double)total / (window.Stories * otherInWindow);
             return new Cooccurrence(r.Id, r.Name, ParseType(r.Type), r.Together, Math.Round(lift, 3), Math.Round(Math.Log2(lift), 3));
         }).ToList();
     }
