@@ -24,6 +24,10 @@ internal static class Fts5Query
     /// <summary>The words of an entity set as they are indexed.</summary>
     public static string EntityTerms(IEnumerable<long> entityIds) => string.Join(' ', entityIds.Distinct().Order().Select(id => $"e{id}"));
 
+    /// <summary>The entity ids of an entity_terms value, as <see cref="EntityTerms"/> wrote them.</summary>
+    public static IEnumerable<long> EntityIds(string entityTerms) =>
+        entityTerms.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(term => long.Parse(term.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture));
+
     private static string Render(SearchExpression expression) =>
         string.Join(" OR ", expression.Alternatives.Select(alternative =>
         {

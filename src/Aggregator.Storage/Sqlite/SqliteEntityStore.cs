@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Nlp;
@@ -95,35 +96,44 @@ public sealed class SqliteEntityStore(SqliteDatabase database) : IEntityStore
         var fromId = from is { } f ? StoryIds.First(f) : 0;
         var toId = to is { } u ? StoryIds.First(u) : long.MaxValue;
         await using var connection = await database.OpenAsync(ct);
-        // The window: the entity's newest stories in the range, at most CooccurrenceSample of them. Counts and lift are
-        // both taken over it.
-        var window = await connection.QuerySingleAsync<(long Stories, long? Oldest, long AllStories)>("""
-            SELECT count(*), min(story_id), (SELECT story_count FROM data_version WHERE id = 1)
-            FROM (SELECT story_id FROM story_entities WHERE entity_id = @id AND story_id >= @fromId AND story_id < @toId
-                  ORDER BY story_id DESC LIMIT @sample)
-            """, new { id, fromId, toId, sample = CooccurrenceSample });
-        if (window.Oldest is not { } oldest) return [];
-        var windowStart = window.Stories == CooccurrenceSample ? oldest : fromId;
-        // Counted per other entity on the story index first, so entities are read once per partner, not once per shared story.
+        // The window: the entity's newest stories in the range, at most CooccurrenceSample of them. Each story's entity
+        // list comes from the narrow index on (id, entity_terms), one row per story, and is counted here: a join per
+        // entity pair would make a popular entity's window tens of thousands of rows to group.
+        var together = new Dictionary<long, long>();
+        var (windowStories, oldest) = (0, 0L);
+        await using (var reader = await connection.ExecuteReaderAsync("""
+            SELECT s.id, s.entity_terms
+            FROM story_entities se JOIN stories s INDEXED BY stories_entity_terms ON s.id = se.story_id
+            WHERE se.entity_id = @id AND se.story_id >= @fromId AND se.story_id < @toId
+            ORDER BY se.story_id DESC LIMIT @sample
+            """, new { id, fromId, toId, sample = CooccurrenceSample }))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                (windowStories, oldest) = (windowStories + 1, reader.GetInt64(0));
+                foreach (var other in Fts5Query.EntityIds(reader.GetString(1)).Where(other => other != id))
+                    together[other] = together.GetValueOrDefault(other) + 1;
+            }
+        }
+        if (together.Count == 0) return [];
         var rows = (await connection.QueryAsync<(long Id, string Name, string Type, long Together, long Other)>("""
-            SELECT e.id, e.name, e.type, c.together, e.story_count
-            FROM (SELECT b.entity_id, count(*) AS together
-                  FROM story_entities a JOIN story_entities b ON b.story_id = a.story_id AND b.entity_id <> @id
-                  WHERE a.entity_id = @id AND a.story_id >= @windowStart AND a.story_id < @toId
-                  GROUP BY b.entity_id) c
-            JOIN entities e ON e.id = c.entity_id
+            SELECT e.id, e.name, e.type, c.value ->> 1 AS together, e.story_count
+            FROM json_each(@counts) c JOIN entities e ON e.id = c.value ->> 0
             WHERE @type IS NULL OR e.type = @type
-            ORDER BY c.together DESC, e.id LIMIT @limit
-            """, new { id, windowStart, toId, type = type is { } t ? EntityTypes.ToWire(t) : null, limit })).ToList();
+            ORDER BY together DESC, e.id LIMIT @limit
+            """, new { counts = JsonSerializer.Serialize(together.Select(p => new[] { p.Key, p.Value })), type = type is { } t ? EntityTypes.ToWire(t) : null, limit }))
+            .ToList();
         if (rows.Count == 0) return [];
         // Lift over the stories of the window: P(a,b) / (P(a) P(b)). The other entity's share of stories is taken from
         // its whole history (its counter), scaled to the window, which avoids a count per candidate.
-        var total = window.Stories < CooccurrenceSample && from is null && to is null ? window.AllStories
+        var allStories = await connection.ExecuteScalarAsync<long>("SELECT story_count FROM data_version WHERE id = 1");
+        var windowStart = windowStories == CooccurrenceSample ? oldest : fromId;
+        var total = windowStories < CooccurrenceSample && from is null && to is null ? allStories
             : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stories WHERE id >= @windowStart AND id < @toId", new { windowStart, toId });
         return rows.Select(r =>
         {
-            var otherInWindow = Math.Max(1.0, r.Other * (double)total / Math.Max(1, window.AllStories));
-            var lift = r.Together * (double)total / (window.Stories * otherInWindow);
+            var otherInWindow = Math.Max(1.0, r.Other * (double)total / Math.Max(1, allStories));
+            var lift = r.Together * (double)total / (windowStories * otherInWindow);
             return new Cooccurrence(r.Id, r.Name, ParseType(r.Type), r.Together, Math.Round(lift, 3), Math.Round(Math.Log2(lift), 3));
         }).ToList();
     }
