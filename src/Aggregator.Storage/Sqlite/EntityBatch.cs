@@ -7,14 +7,15 @@ namespace Aggregator.Storage.Sqlite;
 
 /// <summary>
 /// Writes the mentions of the stories of one transaction: entities are created on first sight with their aliases, each
-/// story gets its per-entity row and its mention rows, and the entity counters are added once per entity at the end,
-/// so a batch of stories costs one counter update per entity instead of one per story.
+/// story gets its per-entity row and its mention rows, and the entity counters and hourly counts (entity_hours) are
+/// added once per entity and hour at the end, so a batch of stories costs one update per entity instead of one per story.
 /// </summary>
 internal sealed class EntityBatch(DbConnection connection, DbTransaction transaction)
 {
     private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(SqliteStoryStore.EntityKeyComparer.Instance);
     private readonly HashSet<(string Alias, long EntityId)> _aliases = new();
     private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
+    private readonly Dictionary<(long EntityId, long Hour), (long Mentions, long Stories)> _hours = new();
 
     /// <summary>The ids of the mentions' entities, creating those seen for the first time.</summary>
     public async Task<IReadOnlyList<long>> ResolveAsync(IReadOnlyList<StoryMention> mentions)
@@ -40,6 +41,9 @@ internal sealed class EntityBatch(DbConnection connection, DbTransaction transac
                 new { entityId, storyId, count }, transaction);
             var (m, s) = _counts.GetValueOrDefault(entityId);
             _counts[entityId] = (m + count, s + 1);
+            var hour = (entityId, storyId / StoryIds.PerHour);
+            var (hm, hs) = _hours.GetValueOrDefault(hour);
+            _hours[hour] = (hm + count, hs + 1);
             foreach (var mention in group)
             {
                 await connection.ExecuteAsync("""
@@ -54,7 +58,13 @@ internal sealed class EntityBatch(DbConnection connection, DbTransaction transac
         foreach (var (entityId, (mentions, stories)) in _counts)
             await connection.ExecuteAsync("UPDATE entities SET mention_count = mention_count + @mentions, story_count = story_count + @stories WHERE id = @entityId",
                 new { entityId, mentions, stories }, transaction);
+        foreach (var ((entityId, hour), (mentions, stories)) in _hours)
+            await connection.ExecuteAsync("""
+                INSERT INTO entity_hours (entity_id, hour, mentions, stories) VALUES (@entityId, @hour, @mentions, @stories)
+                ON CONFLICT (entity_id, hour) DO UPDATE SET mentions = mentions + excluded.mentions, stories = stories + excluded.stories
+                """, new { entityId, hour, mentions, stories }, transaction);
         _counts.Clear();
+        _hours.Clear();
     }
 
     private async Task<long> IdOfAsync((string Name, EntityType Type) key)

@@ -105,15 +105,18 @@ public sealed class SqliteStoryStore(SqliteDatabase database, TimeProvider clock
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // Take the story's old mentions out of the entity counts before they go.
+        // Take the story's old mentions out of the entity counts and hourly counts before they go.
         await connection.ExecuteAsync("""
             UPDATE entities SET
                 mention_count = mention_count - (SELECT se.mentions FROM story_entities se WHERE se.entity_id = entities.id AND se.story_id = @storyId),
                 story_count = story_count - 1
             WHERE id IN (SELECT entity_id FROM story_entities WHERE story_id = @storyId);
+            UPDATE entity_hours SET mentions = entity_hours.mentions - se.mentions, stories = entity_hours.stories - 1
+            FROM story_entities se
+            WHERE se.story_id = @storyId AND entity_hours.entity_id = se.entity_id AND entity_hours.hour = @hour;
             DELETE FROM story_entities WHERE story_id = @storyId;
             DELETE FROM mentions WHERE story_id = @storyId;
-            """, new { storyId }, transaction);
+            """, new { storyId, hour = storyId / StoryIds.PerHour }, transaction);
         var entities = new EntityBatch(connection, transaction);
         var entityTerms = Fts5Query.EntityTerms(await entities.ResolveAsync(mentions));
         await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",

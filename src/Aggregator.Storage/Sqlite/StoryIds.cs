@@ -9,6 +9,9 @@ internal static class StoryIds
 {
     public const long PerMillisecond = 1024;
 
+    /// <summary>The ids of one hour: story id / PerHour is the hour of publication (Unix ms / 3,600,000).</summary>
+    public const long PerHour = PerMillisecond * 3_600_000;
+
     public static long First(DateTimeOffset published) => published.ToUnixTimeMilliseconds() * PerMillisecond;
 
     public static DateTimeOffset Published(long storyId) => DateTimeOffset.FromUnixTimeMilliseconds(storyId / PerMillisecond);
