@@ -98,6 +98,67 @@ public sealed class AnalyticsApiTests
     }
 
     [Fact]
+    public async Task Cooccurrences_count_stories_not_mentions_within_the_range_and_by_type()
+    {
+        await using var api = new ApiFactory();
+        var lavrov = ("Sergei Lavrov", EntityType.Person);
+        var moscow = ("Moscow", EntityType.Location);
+        var un = ("United Nations", EntityType.Organization);
+        var putin = ("Vladimir Putin", EntityType.Person);
+        await StoryAsync(api, Now.AddHours(-1), lavrov, moscow, moscow); // Moscow twice: still one story
+        for (var i = 0; i < 2; i++) await StoryAsync(api, Now.AddHours(-2 - i), lavrov, moscow);
+        for (var i = 0; i < 2; i++) await StoryAsync(api, Now.AddHours(-5 - i), lavrov, un);
+        for (var i = 0; i < 5; i++) await StoryAsync(api, Now.AddHours(-10 - i), un);
+        for (var i = 0; i < 2; i++) await StoryAsync(api, Now.AddDays(-20 - i), lavrov, putin); // before the range
+        var client = api.CreateClient();
+        var id = await EntityIdAsync(client, "Sergei Lavrov");
+        var range = $"from={Now.AddDays(-2):O}&to={Now:O}".Replace("+", "%2B");
+
+        var inRange = (await client.GetFromJsonAsync<JsonElement>($"/api/entities/{id}/cooccurrences?{range}")).EnumerateArray()
+            .Select(e => (e.GetProperty("name").GetString(), e.GetProperty("stories").GetInt32(), e.GetProperty("lift").GetDouble())).ToList();
+        var organizations = (await client.GetFromJsonAsync<JsonElement>($"/api/entities/{id}/cooccurrences?{range}&type=ORGANIZATION")).EnumerateArray()
+            .Select(e => e.GetProperty("name").GetString()).ToList();
+        var allTime = (await client.GetFromJsonAsync<JsonElement>($"/api/entities/{id}/cooccurrences")).EnumerateArray()
+            .Select(e => (e.GetProperty("name").GetString(), e.GetProperty("stories").GetInt32())).ToList();
+
+        // 10 stories in the range, 5 of them Lavrov's; Moscow has 3 of 12 stories overall, the UN 7, scaled to the range.
+        Assert.Equal([("Moscow", 3, 2.4), ("United Nations", 2, 0.686)], inRange); // 3*10/(5*2.5), 2*10/(5*(7*10/12))
+        Assert.Equal(["United Nations"], organizations);
+        Assert.Equal([("Moscow", 3), ("United Nations", 2), ("Vladimir Putin", 2)], allTime);
+    }
+
+    [Fact]
+    public async Task Series_puts_each_story_in_its_bucket_including_part_hours_at_both_ends_and_follows_retagging()
+    {
+        await using var api = new ApiFactory();
+        var kabul = ("Kabul", EntityType.Location);
+        var hour = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, 0, 0, TimeSpan.Zero).AddHours(-10);
+        await StoryAsync(api, hour.AddMinutes(5), kabul);                // before the range
+        var twice = await StoryAsync(api, hour.AddMinutes(50), kabul, kabul);
+        var moved = await StoryAsync(api, hour.AddMinutes(70), kabul);
+        await StoryAsync(api, hour.AddMinutes(239), kabul);
+        await StoryAsync(api, hour.AddMinutes(241), kabul);
+        await StoryAsync(api, hour.AddMinutes(250), kabul);              // after the range
+        var entities = api.Services.GetRequiredService<IEntityStore>();
+        var stories = api.Services.GetRequiredService<IStoryStore>();
+        var id = await EntityIdAsync(api.CreateClient(), "Kabul");
+        Task<IReadOnlyList<SeriesPoint>> HourlyAsync() => entities.SeriesAsync(id, hour.AddMinutes(30), hour.AddMinutes(245), SeriesInterval.Hour);
+        Task<IReadOnlyList<SeriesPoint>> DailyAsync() => entities.SeriesAsync(id, hour.AddDays(-2), Now, SeriesInterval.Day);
+
+        var hourly = await HourlyAsync();
+        var daily = await DailyAsync();
+        await stories.ReplaceTagsAsync(twice, [], "test");
+        await stories.ReplaceTagsAsync(moved, [new StoryMention(StoryField.Text, 0, 5, EntityType.Location, "Herat", "Herat")], "test");
+        var (hourlyRetagged, dailyRetagged) = (await HourlyAsync(), await DailyAsync());
+
+        Assert.Equal(hour, hourly[0].Time);
+        Assert.Equal([(2, 1), (1, 1), (0, 0), (1, 1), (1, 1)], hourly.Select(p => (p.Mentions, p.Stories)));
+        Assert.Equal((7, 6), (daily.Sum(p => p.Mentions), daily.Sum(p => p.Stories)));
+        Assert.Equal([(0, 0), (0, 0), (0, 0), (1, 1), (1, 1)], hourlyRetagged.Select(p => (p.Mentions, p.Stories)));
+        Assert.Equal((4, 4), (dailyRetagged.Sum(p => p.Mentions), dailyRetagged.Sum(p => p.Stories)));
+    }
+
+    [Fact]
     public async Task Trends_rank_a_sustained_surge_above_a_new_name_and_a_steady_one()
     {
         await using var api = new ApiFactory();
