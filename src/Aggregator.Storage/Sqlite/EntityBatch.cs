@@ -8,7 +8,7 @@ namespace Aggregator.Storage.Sqlite;
 /// <summary>
 /// Writes the mentions of the stories of one transaction: entities are created on first sight with their aliases, each
 /// story gets its per-entity row and its mention rows, and the entity counters and hourly counts (entity_hours) are
-/// added once per entity and hour at the end, so a batch of stories costs one update per entity instead of one per story.
+/// added at the end, once per entity and once per entity and hour, instead of once per story.
 /// </summary>
 internal sealed class EntityBatch(DbConnection connection, DbTransaction transaction)
 {
