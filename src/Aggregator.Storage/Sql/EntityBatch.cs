@@ -7,8 +7,7 @@ namespace Aggregator.Storage.Sql;
 
 /// <summary>
 /// Writes the mentions of the stories of one transaction: entities are created on first sight with their aliases, each
-/// story gets its per-entity row and its mention rows, and the entity counters and hourly counts (entity_hours) are
-/// added at the end, once per entity and once per entity and hour, instead of once per story.
+/// story gets its per-entity row and its mention rows (whose triggers keep the entity counters and hourly counts).
 /// </summary>
 internal sealed class EntityBatch(SqlDatabase database, DbConnection connection, DbTransaction transaction)
 {
@@ -17,8 +16,6 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
 
     private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(EntityKeyComparer.Instance);
     private readonly HashSet<(string Alias, long EntityId)> _aliases = new(AliasKeyComparer.Instance);
-    private readonly Dictionary<long, (long Mentions, long Stories)> _counts = new();
-    private readonly Dictionary<(long EntityId, long Hour), (long Mentions, long Stories)> _hours = new();
 
     /// <summary>
     /// The ids of the mentions' entities, creating those seen for the first time. New entities (and then their
@@ -55,48 +52,11 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
             }
             var count = group.Count();
             storyEntities.Add([entityId, storyId, count]);
-            var (m, s) = _counts.GetValueOrDefault(entityId);
-            _counts[entityId] = (m + count, s + 1);
-            var hour = (entityId, storyId / StoryIds.PerHour);
-            var (hm, hs) = _hours.GetValueOrDefault(hour);
-            _hours[hour] = (hm + count, hs + 1);
             mentionRows.AddRange(group.Select(mention => new object?[] { storyId, (long)mention.Field, (long)mention.Start, (long)mention.End, entityId, mention.Text }));
         }
         await InsertRowsAsync("entity_aliases (alias, entity_id)", aliases);
         await InsertRowsAsync("story_entities (entity_id, story_id, mentions)", storyEntities);
         await InsertRowsAsync("mentions (story_id, field, start, \"end\", entity_id, text)", mentionRows);
-    }
-
-    /// <summary>
-    /// Adds the batch's counts, the last writes before the commit and all in one round trip: concurrent writers of
-    /// popular entities then hold those rows' locks only briefly, and taking them in id order means they never wait on
-    /// each other in a cycle.
-    /// </summary>
-    public async Task ApplyCountsAsync()
-    {
-        if (_counts.Count == 0) return;
-        var parameters = new DynamicParameters();
-        var counters = _counts.OrderBy(c => c.Key).Select((count, i) =>
-        {
-            parameters.Add($"e{i}", count.Key);
-            parameters.Add($"m{i}", count.Value.Mentions);
-            parameters.Add($"s{i}", count.Value.Stories);
-            return $"UPDATE entities SET mention_count = mention_count + @m{i}, story_count = story_count + @s{i} WHERE id = @e{i};";
-        });
-        var hours = _hours.OrderBy(h => h.Key).Select((count, i) =>
-        {
-            parameters.Add($"he{i}", count.Key.EntityId);
-            parameters.Add($"hh{i}", count.Key.Hour);
-            parameters.Add($"hm{i}", count.Value.Mentions);
-            parameters.Add($"hs{i}", count.Value.Stories);
-            return $"""
-                INSERT INTO entity_hours (entity_id, hour, mentions, stories) VALUES (@he{i}, @hh{i}, @hm{i}, @hs{i})
-                ON CONFLICT (entity_id, hour) DO UPDATE SET mentions = entity_hours.mentions + excluded.mentions, stories = entity_hours.stories + excluded.stories;
-                """;
-        });
-        await connection.ExecuteAsync(string.Join('\n', counters.Concat(hours)), parameters, transaction);
-        _counts.Clear();
-        _hours.Clear();
     }
 
     /// <summary>After the commit: the entities and aliases this batch wrote now exist for every writer to skip.</summary>

@@ -57,7 +57,6 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
             var results = new List<(long, SaveResult)>(stories.Count);
             foreach (var story in stories)
                 results.Add(await SaveOneAsync(connection, transaction, entities, story));
-            await entities.ApplyCountsAsync();
             return results;
         }, ct);
 
@@ -114,23 +113,15 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
     public Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction, entities) =>
         {
-            // Take the story's old mentions out of the entity counts and hourly counts before they go.
+            // The story_entities triggers take the old mentions out of the counts as the rows go.
             await connection.ExecuteAsync("""
-                UPDATE entities SET
-                    mention_count = mention_count - (SELECT se.mentions FROM story_entities se WHERE se.entity_id = entities.id AND se.story_id = @storyId),
-                    story_count = story_count - 1
-                WHERE id IN (SELECT entity_id FROM story_entities WHERE story_id = @storyId);
-                UPDATE entity_hours SET mentions = entity_hours.mentions - se.mentions, stories = entity_hours.stories - 1
-                FROM story_entities se
-                WHERE se.story_id = @storyId AND entity_hours.entity_id = se.entity_id AND entity_hours.hour = @hour;
                 DELETE FROM story_entities WHERE story_id = @storyId;
                 DELETE FROM mentions WHERE story_id = @storyId;
-                """, new { storyId, hour = storyId / StoryIds.PerHour }, transaction);
+                """, new { storyId }, transaction);
             var entityTerms = EntityTerms.Of(await entities.ResolveAsync(mentions));
             await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
                 new { storyId, taggerVersion, entityTerms }, transaction);
             await entities.AddMentionsAsync(storyId, mentions);
-            await entities.ApplyCountsAsync();
             return true;
         }, ct);
 
