@@ -10,6 +10,12 @@ public sealed class StorageOptions
     /// <summary>"Sqlite" (the embedded default) or "Postgres" (several API and worker nodes over one server).</summary>
     public string Provider { get; set; } = "Sqlite";
     public SqliteSettings Sqlite { get; set; } = new();
+
+    /// <summary>
+    /// How long after being stored a story becomes visible to polling with ?since= (and the stream): longer than any
+    /// writer's transaction, so that no story committed late can fall behind a poller's position.
+    /// </summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
     public PostgresSettings Postgres { get; set; } = new();
 
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);

@@ -14,6 +14,7 @@ public static class StorageServices
     public static IServiceCollection AddAggregatorStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = StorageOptions.From(configuration);
+        services.AddSingleton(options);
         if (options.IsPostgres)
         {
             services.AddSingleton(new PostgresDatabase(options.Postgres.ConnectionString!));

@@ -16,11 +16,11 @@ internal sealed class PostgresStorySearch : StorySearch
 {
     private static readonly string Headline = $"MaxFragments=1, MaxWords=24, MinWords=12, StartSel=\"{Snippets.MarkStart}\", StopSel=\"{Snippets.MarkEnd}\", FragmentDelimiter=\"…\"";
 
-    public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, CancellationToken ct)
+    public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         var relevance = query.Sort == StorySort.Relevance && query.Text is not null;
-        var where = CommonFilters(query, "s.id", relevance, parameters);
+        var where = CommonFilters(query, "s.id", relevance, settledMs, parameters);
         var text = query.Text is { } expression ? TextQuery(expression, parameters) : null;
         if (text is not null) where.Add($"s.search @@ {text}");
         if (query.EntityFilters.Count > 0)

@@ -13,14 +13,14 @@ internal abstract class StorySearch
 
     /// <summary>
     /// Up to <c>query.Limit + 1</c> rows (one more tells that more follow): newest first, in ingestion order when
-    /// polling with <c>Since</c>, or by relevance from <paramref name="offset"/>. Snippets carry
-    /// <see cref="Snippets.MarkStart"/>/<see cref="Snippets.MarkEnd"/> around matches.
+    /// polling with <c>Since</c> (then only stories first seen by <paramref name="settledMs"/>), or by relevance from
+    /// <paramref name="offset"/>. Snippets carry <see cref="Snippets.MarkStart"/>/<see cref="Snippets.MarkEnd"/> around matches.
     /// </summary>
     /// <exception cref="SearchSyntaxException">The database could not run the search.</exception>
-    public abstract Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, CancellationToken ct);
+    public abstract Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct);
 
     /// <summary>The conditions every provider states alike: date range, feed, polling position and page position.</summary>
-    protected static List<string> CommonFilters(StoryQuery query, string idColumn, bool relevance, DynamicParameters parameters)
+    protected static List<string> CommonFilters(StoryQuery query, string idColumn, bool relevance, long settledMs, DynamicParameters parameters)
     {
         var where = new List<string>();
         if (query.From is { } from) { where.Add($"{idColumn} >= @fromId"); parameters.Add("fromId", StoryIds.First(from)); }
@@ -32,9 +32,10 @@ internal abstract class StorySearch
         }
         if (query.Since is { } since)
         {
-            where.Add("(s.first_seen > @sinceMs OR (s.first_seen = @sinceMs AND s.id > @sinceId))");
+            where.Add("(s.first_seen > @sinceMs OR (s.first_seen = @sinceMs AND s.id > @sinceId)) AND s.first_seen <= @settledMs");
             parameters.Add("sinceMs", since.FirstSeenMs);
             parameters.Add("sinceId", since.StoryId);
+            parameters.Add("settledMs", settledMs);
         }
         if (!relevance && query.After is { } after) { where.Add($"{idColumn} < @afterId"); parameters.Add("afterId", after.Position); }
         parameters.Add("limit", query.Limit + 1);

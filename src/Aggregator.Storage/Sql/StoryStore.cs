@@ -12,7 +12,7 @@ namespace Aggregator.Storage.Sql;
 /// Exactly once under concurrent writers rests on the unique keys (GUID in feed, link, content hash, id) and
 /// insert-or-nothing statements, never on a check followed by an insert.
 /// </summary>
-internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeProvider clock) : IStoryStore
+internal sealed class StoryStore(SqlDatabase database, StorySearch search, StorageOptions options, TimeProvider clock) : IStoryStore
 {
     /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
     private const int TransientRetries = 3;
@@ -161,7 +161,11 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
     {
         await using var connection = await database.OpenAsync(ct);
         var offset = query.Sort == StorySort.Relevance && query.Text is not null && query.After is { } cursor ? cursor.Position : 0;
-        var rows = await search.FindAsync(connection, query, offset, ct);
+        // Polling positions only cover stories stored at least SettleTime ago: a writer that took its first-seen time
+        // earlier but commits later (concurrent writers, or a smaller id in the same millisecond) is in by then, so a
+        // poller never steps past a story it has not been shown.
+        var settledMs = Ms(clock.GetUtcNow() - options.SettleTime);
+        var rows = await search.FindAsync(connection, query, offset, settledMs, ct);
         var page = rows.Take(query.Limit).ToList();
         var feeds = await FeedsOfAsync(connection, page.Select(r => r.id).ToList());
         string? next = null;
@@ -172,7 +176,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, TimeP
         // The since-token: after the last story returned when polling, else after the newest stored so far.
         var high = query.Since is not null
             ? page.Count > 0 ? new IngestionCursor(page[^1].first_seen, page[^1].id) : query.Since
-            : await connection.QuerySingleOrDefaultAsync<HighWater>("SELECT first_seen, id FROM stories ORDER BY first_seen DESC, id DESC LIMIT 1") is { } top
+            : await connection.QuerySingleOrDefaultAsync<HighWater>(
+                "SELECT first_seen, id FROM stories WHERE first_seen <= @settledMs ORDER BY first_seen DESC, id DESC LIMIT 1", new { settledMs }) is { } top
                 ? new IngestionCursor(top.first_seen, top.id) : new IngestionCursor(0, 0);
         var items = page.Select(r => new StorySummary
         {

@@ -15,13 +15,13 @@ internal sealed class SqliteStorySearch : StorySearch
     private static readonly string SnippetColumns =
         $"s.id, s.title, s.link, s.published, s.first_seen, snippet(stories_fts, -1, '{Snippets.MarkStart}', '{Snippets.MarkEnd}', '…', 24) AS snippet";
 
-    public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, CancellationToken ct)
+    public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         var relevance = query.Sort == StorySort.Relevance && query.Text is not null;
         var match = Fts5Query.Render(query);
         var idColumn = match is null ? "s.id" : "stories_fts.rowid";
-        var where = CommonFilters(query, idColumn, relevance, parameters);
+        var where = CommonFilters(query, idColumn, relevance, settledMs, parameters);
         if (match is null)
             return (await connection.QueryAsync<SummaryRow>($"""
                 SELECT s.id, s.title, s.link, s.published, s.first_seen, substr(coalesce(s.summary, s.text), 1, 240) AS snippet

@@ -39,7 +39,18 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>Removes the test's store (file, database) once the stores are disposed.</summary>
     protected virtual Task CleanupAsync() => Task.CompletedTask;
 
-    public async Task InitializeAsync() => _pipeline = await Pipeline.CreateAsync(storage: await ProviderSettingsAsync());
+    /// <summary>The stores' clock: the system's unless a test stops or advances it.</summary>
+    protected SteerableClock Clock { get; } = new();
+
+    /// <summary>As the service's default: polling sees a story two seconds after it was stored.</summary>
+    protected static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+
+    public async Task InitializeAsync()
+    {
+        var storage = await ProviderSettingsAsync();
+        storage["Storage:SettleTime"] = SettleTime.ToString();
+        _pipeline = await Pipeline.CreateAsync(storage: storage, clock: Clock);
+    }
 
     public async Task DisposeAsync()
     {
@@ -680,6 +691,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var seen = Draft(wire.Id, Base.AddHours(1));
         await StoreAsync(seen);
         await StoreAsync(About(wire.Id, Base.AddHours(2), Kabul));
+        Clock.Advance(SettleTime);
         var token = (await Stories.SearchAsync(new StoryQuery { Limit = 1 })).Since;
         var nothingYet = await Stories.SearchAsync(new StoryQuery { Since = IngestionCursor.Decode(token!) });
         await NextMillisecondAsync();
@@ -692,6 +704,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
         await Stories.SaveAsync(seen with { FeedId = daily.Id, Guid = "daily-1" }); // an old story in one more feed is not new
 
+        Clock.Advance(SettleTime);
         var first = await Stories.SearchAsync(new StoryQuery { Since = IngestionCursor.Decode(token!), Limit = 2 });
         var second = await Stories.SearchAsync(new StoryQuery { Since = IngestionCursor.Decode(first.Since!), Limit = 2 });
         var third = await Stories.SearchAsync(new StoryQuery { Since = IngestionCursor.Decode(second.Since!), Limit = 2 });
@@ -703,6 +716,23 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Empty(third.Items);
         Assert.NotNull(third.Since); // an empty answer still gives a token to poll with
         Assert.Equal([stored[0], stored[2]], kabul.Items.Select(i => i.Id));
+    }
+
+    [SkippableFact]
+    public async Task Since_polling_never_steps_past_a_story_stored_in_the_same_millisecond_with_a_smaller_id()
+    {
+        var wire = await FeedAsync("Wire");
+        Clock.Stop(); // both stories are first seen in the same millisecond, as under concurrent writers
+        var token = (await Stories.SearchAsync(new StoryQuery { Limit = 1 })).Since;
+        var later = await StoreAsync(Draft(wire.Id, Base.AddHours(2)));
+        var polledEarly = await Stories.SearchAsync(new StoryQuery { Since = IngestionCursor.Decode(token!) });
+        var earlier = await StoreAsync(Draft(wire.Id, Base.AddHours(1))); // published earlier: the smaller id
+        Clock.Advance(SettleTime);
+        var polled = await Stories.SearchAsync(new StoryQuery { Since = IngestionCursor.Decode(polledEarly.Since!) });
+
+        Assert.True(earlier < later);
+        Assert.Empty(polledEarly.Items); // not yet settled: the poller keeps its position
+        Assert.Equal([earlier, later], polled.Items.Select(i => i.Id));
     }
 
     [SkippableFact]

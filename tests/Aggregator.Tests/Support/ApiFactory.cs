@@ -18,6 +18,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>
         {
             ["Storage:Sqlite:Path"] = Path.Combine(Directory, "aggregator.db"),
+            ["Storage:SettleTime"] = "00:00:00", // polling shows stories at once; the store suite tests the settle time
             ["Feeds:SeedFile"] = SeedFile,
             ["Fetching:AllowPrivateNetworks"] = "true",
             ["Jobs:RunServer"] = "false",

@@ -27,7 +27,7 @@ public sealed class Pipeline : IAsyncDisposable
 
     /// <param name="settings">Configuration on top of the defaults.</param>
     /// <param name="storage">The Storage:* settings (provider and its section) in place of the SQLite file in <see cref="Directory"/>.</param>
-    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null)
+    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null, TimeProvider? clock = null)
     {
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -36,18 +36,22 @@ public sealed class Pipeline : IAsyncDisposable
             ["Fetching:AllowPrivateNetworks"] = "true",
             ["Fetching:Timeout"] = "00:00:05",
             ["Fetching:RetryDelay"] = "00:00:00.050",
+            // Polling shows stories at once: the settle time is the store suite's to test.
+            ["Storage:SettleTime"] = "00:00:00",
         };
         storage ??= new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = System.IO.Path.Combine(directory, "aggregator.db") };
         foreach (var (key, value) in storage) values[key] = value;
         foreach (var (key, value) in settings ?? []) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (clock is not null) services.AddSingleton(clock);
+        services
             .AddLogging()
             .AddAggregatorCore(configuration)
-            .AddAggregatorStorage(configuration)
-            .BuildServiceProvider();
-        await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
-        return new Pipeline(services, directory);
+            .AddAggregatorStorage(configuration);
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
+        return new Pipeline(provider, directory);
     }
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
