@@ -16,7 +16,7 @@ internal static class Program
           bench ner                                             tokens/second of tokenize + tag
           bench ingest [--items N] [--feeds F] [--search-stories M]  ingestion stories/s and search latency
           bench queries [--stories N] [--db PATH | --postgres CS] analysts' query latency on N generated stories
-          bench nodes --postgres CS [--items N] [--feeds F] [--workers 1,2,3]
+          bench nodes --postgres CS [--items N] [--feeds F] [--workers 1,2,3] [--jobs J]
                                                                 stories/s of 1 SQLite process vs API + N workers on PostgreSQL
         """;
 

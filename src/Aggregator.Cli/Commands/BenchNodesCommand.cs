@@ -6,10 +6,11 @@ using Aggregator.Storage.Postgres;
 namespace Aggregator.Cli.Commands;
 
 /// <summary>
-/// aggregator bench nodes --postgres CONNECTION [--items N] [--feeds F] [--workers 1,2,3] [--api PATH]: ingests the
+/// aggregator bench nodes --postgres CONNECTION [--items N] [--feeds F] [--workers 1,2,3] [--jobs J] [--api PATH]: ingests the
 /// same generated feeds (served on loopback, article pages included) with the service as operators run it — one
 /// SQLite process (--role all), then one API node and N worker nodes on a fresh PostgreSQL database per run — and prints
-/// stories/second for each. The connection string names a role that may create databases.
+/// stories/second for each. --jobs sets each node's Hangfire workers (concurrent polls; the service's default is 8).
+/// The connection string names a role that may create databases.
 /// </summary>
 public static class BenchNodesCommand
 {
@@ -39,6 +40,7 @@ public static class BenchNodesCommand
                 ["Ingestion__MaxItemsPerPoll"] = "100000",
                 ["RateLimiting__Enabled"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Jobs__WorkerCount"] = args.Option("jobs") ?? "8",
                 ["Logging__Console__LogToStandardErrorThreshold"] = "Warning", // the nodes' warnings and errors show on this stderr
             };
 
