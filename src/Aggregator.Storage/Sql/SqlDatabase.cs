@@ -15,6 +15,7 @@ public abstract class SqlDatabase
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct = default);
 
+    /// <summary>Entity ids and aliases this process has seen committed to this database.</summary>
     internal KnownEntities KnownEntities { get; } = new();
 
     /// <summary>Condition: the entity's name equals <c>@name</c> in any case (as its unique key compares names).</summary>
