@@ -36,10 +36,9 @@ public static class ApiServices
         services.AddTransient<FeedPollJob>();
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        var storage = StorageOptions.From(configuration);
         // The storage is a DI singleton rather than Hangfire's global JobStorage.Current, so that every component of
         // this app (server, managers, dashboard) uses this app's own storage.
-        services.AddSingleton<JobStorage>(sp => storage.IsPostgres
+        services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<StorageOptions>() is { IsPostgres: true } storage
             // On PostgreSQL, Hangfire's queues and locks are the coordination between nodes (its own schema).
             ? PostgresJobStorage(storage.Postgres.ConnectionString!)
             // Hangfire.Storage.SQLite: a maintained, MIT-licensed SQLite storage that needs no server (see README).

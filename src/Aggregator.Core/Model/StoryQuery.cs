@@ -23,6 +23,9 @@ public sealed record StoryQuery
     public StorySort Sort { get; init; } = StorySort.Published;
     public int Limit { get; init; } = DefaultLimit;
     public StoryCursor? After { get; init; }
+
+    /// <summary>Ranked by relevance: asked for, and there is text to rank by (otherwise newest first).</summary>
+    public bool RanksByRelevance => Sort == StorySort.Relevance && Text is not null;
 }
 
 /// <param name="Next">The cursor for the following page; null on the last one.</param>

@@ -19,7 +19,7 @@ internal sealed class PostgresStorySearch : StorySearch
     public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
-        var relevance = query.Sort == StorySort.Relevance && query.Text is not null;
+        var relevance = query.RanksByRelevance;
         var where = CommonFilters(query, "s.id", relevance, settledMs, parameters);
         var text = query.Text is { } expression ? TextQuery(expression, parameters) : null;
         if (text is not null) where.Add($"s.search @@ {text}");
@@ -40,12 +40,12 @@ internal sealed class PostgresStorySearch : StorySearch
               """
             : $"""
               SELECT s.id, s.title, s.text, s.summary, s.link, s.published, s.first_seen FROM stories s
-              {Where(where)} ORDER BY {Order(query, "s.id")} LIMIT @limit
+              {Where(where)} ORDER BY {Order(query)} LIMIT @limit
               """;
         var snippet = text is null
-            ? "substr(coalesce(p.summary, p.text), 1, 240)"
+            ? PlainSnippet("p")
             : $"ts_headline('aggregator', p.text, {text}, '{Headline}')";
-        var order = relevance ? "p.rank DESC, p.id DESC" : query.Since is null ? "p.id DESC" : "p.first_seen, p.id";
+        var order = relevance ? "p.rank DESC, p.id DESC" : Order(query, "p");
         try
         {
             return (await connection.QueryAsync<SummaryRow>(new CommandDefinition($"""

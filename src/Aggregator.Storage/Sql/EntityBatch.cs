@@ -14,8 +14,8 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
     /// <summary>Rows per multi-row INSERT: well under both providers' limits on statement parameters.</summary>
     private const int RowsPerInsert = 200;
 
-    private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(EntityKeyComparer.Instance);
-    private readonly HashSet<(string Alias, long EntityId)> _aliases = new(AliasKeyComparer.Instance);
+    private readonly Dictionary<(string Name, EntityType Type), long> _ids = new(IgnoreCaseKeyComparer<EntityType>.Instance);
+    private readonly HashSet<(string Alias, long EntityId)> _aliases = new(IgnoreCaseKeyComparer<long>.Instance);
 
     /// <summary>
     /// The ids of the mentions' entities, creating those seen for the first time. New entities (and then their
@@ -25,7 +25,7 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
     public async Task<IReadOnlyList<long>> ResolveAsync(IReadOnlyList<StoryMention> mentions)
     {
         var ids = new List<long>();
-        foreach (var key in InKeyOrder(mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(EntityKeyComparer.Instance)))
+        foreach (var key in InKeyOrder(mentions.Select(m => (Name: m.Canonical, m.Type)).Distinct(IgnoreCaseKeyComparer<EntityType>.Instance)))
             ids.Add(await IdOfAsync(key));
         return ids;
     }
@@ -36,7 +36,7 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
     /// <summary>The story's aliases, per-entity rows and mentions: one multi-row statement each, not one per row.</summary>
     public async Task AddMentionsAsync(long storyId, IReadOnlyList<StoryMention> mentions)
     {
-        var groups = mentions.GroupBy(m => (Name: m.Canonical, m.Type), EntityKeyComparer.Instance).ToDictionary(g => g.Key, EntityKeyComparer.Instance);
+        var groups = mentions.GroupBy(m => (m.Canonical, m.Type), IgnoreCaseKeyComparer<EntityType>.Instance).ToDictionary(g => g.Key, IgnoreCaseKeyComparer<EntityType>.Instance);
         var aliases = new List<object?[]>();
         var storyEntities = new List<object?[]>();
         var mentionRows = new List<object?[]>();
@@ -93,20 +93,14 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
     }
 }
 
-/// <summary>Entity identity is its type and its canonical name in any case, as the unique index says.</summary>
-internal sealed class EntityKeyComparer : IEqualityComparer<(string Name, EntityType Type)>
+/// <summary>
+/// Keys made of a text in any case and one more part, as the unique keys of entities (name, type) and of aliases
+/// (alias, entity) compare them.
+/// </summary>
+internal sealed class IgnoreCaseKeyComparer<T> : IEqualityComparer<(string Text, T Part)>
 {
-    public static readonly EntityKeyComparer Instance = new();
-    public bool Equals((string Name, EntityType Type) x, (string Name, EntityType Type) y) =>
-        x.Type == y.Type && string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase);
-    public int GetHashCode((string Name, EntityType Type) key) => HashCode.Combine(key.Type, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Name));
-}
-
-/// <summary>An alias belongs to an entity in any case, as the unique key of entity_aliases says.</summary>
-internal sealed class AliasKeyComparer : IEqualityComparer<(string Alias, long EntityId)>
-{
-    public static readonly AliasKeyComparer Instance = new();
-    public bool Equals((string Alias, long EntityId) x, (string Alias, long EntityId) y) =>
-        x.EntityId == y.EntityId && string.Equals(x.Alias, y.Alias, StringComparison.OrdinalIgnoreCase);
-    public int GetHashCode((string Alias, long EntityId) key) => HashCode.Combine(key.EntityId, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Alias));
+    public static readonly IgnoreCaseKeyComparer<T> Instance = new();
+    public bool Equals((string Text, T Part) x, (string Text, T Part) y) =>
+        EqualityComparer<T>.Default.Equals(x.Part, y.Part) && string.Equals(x.Text, y.Text, StringComparison.OrdinalIgnoreCase);
+    public int GetHashCode((string Text, T Part) key) => HashCode.Combine(key.Part, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Text));
 }

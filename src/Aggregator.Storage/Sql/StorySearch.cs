@@ -44,8 +44,12 @@ internal abstract class StorySearch
 
     protected static string Where(List<string> conditions) => conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
 
-    /// <summary>Newest first, or in ingestion order when polling.</summary>
-    protected static string Order(StoryQuery query, string idColumn) => query.Since is null ? $"{idColumn} DESC" : "s.first_seen, s.id";
+    /// <summary>Newest first (by <paramref name="id"/>, the story id by default), or in ingestion order when polling.</summary>
+    protected static string Order(StoryQuery query, string table = "s", string? id = null) =>
+        query.Since is null ? $"{id ?? table + ".id"} DESC" : $"{table}.first_seen, {table}.id";
+
+    /// <summary>The snippet of a story listed without search text: the start of its summary, else of its text.</summary>
+    protected static string PlainSnippet(string table) => $"substr(coalesce({table}.summary, {table}.text), 1, 240)";
 }
 
 internal sealed class SummaryRow

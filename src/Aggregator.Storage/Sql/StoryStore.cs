@@ -160,7 +160,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
     public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var offset = query.Sort == StorySort.Relevance && query.Text is not null && query.After is { } cursor ? cursor.Position : 0;
+        var offset = query.RanksByRelevance && query.After is { } cursor ? cursor.Position : 0;
         // Polling positions only cover stories stored at least SettleTime ago: a writer that took its first-seen time
         // earlier but commits later (concurrent writers, or a smaller id in the same millisecond) is in by then, so a
         // poller never steps past a story it has not been shown.
@@ -170,7 +170,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var feeds = await FeedsOfAsync(connection, page.Select(r => r.id).ToList());
         string? next = null;
         if (rows.Count > query.Limit && query.Since is null)
-            next = (query.Sort == StorySort.Relevance && query.Text is not null
+            next = (query.RanksByRelevance
                 ? new StoryCursor(StorySort.Relevance, offset + query.Limit)
                 : new StoryCursor(StorySort.Published, page[^1].id)).Encode();
         // The since-token: after the last story returned when polling, else after the newest stored so far.

@@ -18,14 +18,14 @@ internal sealed class SqliteStorySearch : StorySearch
     public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
-        var relevance = query.Sort == StorySort.Relevance && query.Text is not null;
+        var relevance = query.RanksByRelevance;
         var match = Fts5Query.Render(query);
         var idColumn = match is null ? "s.id" : "stories_fts.rowid";
         var where = CommonFilters(query, idColumn, relevance, settledMs, parameters);
         if (match is null)
             return (await connection.QueryAsync<SummaryRow>($"""
-                SELECT s.id, s.title, s.link, s.published, s.first_seen, substr(coalesce(s.summary, s.text), 1, 240) AS snippet
-                FROM stories s {Where(where)} ORDER BY {Order(query, "s.id")} LIMIT @limit
+                SELECT s.id, s.title, s.link, s.published, s.first_seen, {PlainSnippet("s")} AS snippet
+                FROM stories s {Where(where)} ORDER BY {Order(query)} LIMIT @limit
                 """, parameters)).ToList();
 
         where.Insert(0, "stories_fts MATCH @match");
@@ -38,7 +38,7 @@ internal sealed class SqliteStorySearch : StorySearch
             if (!relevance)
                 return (await connection.QueryAsync<SummaryRow>($"""
                     SELECT {SnippetColumns} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid
-                    {Where(where)} ORDER BY {Order(query, "stories_fts.rowid")} LIMIT @limit
+                    {Where(where)} ORDER BY {Order(query, id: "stories_fts.rowid")} LIMIT @limit
                     """, parameters)).ToList();
             // Relevance: bm25 alone ranks the candidates (cheap), then each story of the page gets its snippet through
             // the FTS index's rowid lookup — a snippet costs far more than a rank, and a second MATCH over all rows
