@@ -12,8 +12,14 @@ internal sealed class SqliteStorySearch : StorySearch
     /// <summary>bm25 weights: a match in the title counts four times one in the text; entity ids do not rank.</summary>
     private const string Weights = "4.0, 1.0, 0.0"; // title, text, entity_terms
 
-    private static readonly string SnippetColumns =
-        $"s.id, s.title, s.link, s.published, s.first_seen, snippet(stories_fts, -1, '{Snippets.MarkStart}', '{Snippets.MarkEnd}', '…', 24) AS snippet";
+    /// <summary>
+    /// The columns of a listed story. Its snippet is from its text around the words searched for (column 1: never the
+    /// entity_terms column, which a best-column snippet picks when only entities were asked for), or else its plain start.
+    /// </summary>
+    private static string SummaryColumns(StoryQuery query) =>
+        "s.id, s.title, s.link, s.published, s.first_seen, " + (query.Text is null
+            ? PlainSnippet("s")
+            : $"snippet(stories_fts, 1, '{Snippets.MarkStart}', '{Snippets.MarkEnd}', '…', 24)") + " AS snippet";
 
     public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
@@ -24,8 +30,7 @@ internal sealed class SqliteStorySearch : StorySearch
         var where = CommonFilters(query, idColumn, relevance, settledMs, parameters);
         if (match is null)
             return (await connection.QueryAsync<SummaryRow>($"""
-                SELECT s.id, s.title, s.link, s.published, s.first_seen, {PlainSnippet("s")} AS snippet
-                FROM stories s {Where(where)} ORDER BY {Order(query)} LIMIT @limit
+                SELECT {SummaryColumns(query)} FROM stories s {Where(where)} ORDER BY {Order(query)} LIMIT @limit
                 """, parameters)).ToList();
 
         where.Insert(0, "stories_fts MATCH @match");
@@ -37,7 +42,7 @@ internal sealed class SqliteStorySearch : StorySearch
             // match once per story.
             if (!relevance)
                 return (await connection.QueryAsync<SummaryRow>($"""
-                    SELECT {SnippetColumns} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid
+                    SELECT {SummaryColumns(query)} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid
                     {Where(where)} ORDER BY {Order(query, id: "stories_fts.rowid")} LIMIT @limit
                     """, parameters)).ToList();
             // Relevance: bm25 alone ranks the candidates (cheap), then each story of the page gets its snippet through
@@ -53,7 +58,7 @@ internal sealed class SqliteStorySearch : StorySearch
             var rows = new List<SummaryRow>(ids.Count);
             foreach (var id in ids)
                 rows.Add(await connection.QuerySingleAsync<SummaryRow>(
-                    $"SELECT {SnippetColumns} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH @match AND stories_fts.rowid = @id",
+                    $"SELECT {SummaryColumns(query)} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH @match AND stories_fts.rowid = @id",
                     new { match, id }));
             return rows;
         }

@@ -760,6 +760,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Empty(await IdsAsync(new StoryQuery { EntityFilters = [kabulIds], Text = Text("bread") }));
         Assert.Equal([airlift], await IdsAsync(new StoryQuery { EntityFilters = [kabulIds], From = Base.AddHours(2) }));
         Assert.Empty(await IdsAsync(new StoryQuery { Text = Text($"e{kabulIds[0]}") })); // how entities are indexed is not searchable text
+        // Nor is it what a reader sees: snippets come from the story's own words, with or without search text.
+        var byEntity = await Stories.SearchAsync(new StoryQuery { EntityFilters = [kabulIds, talibanIds], MatchAny = true });
+        var withText = await Stories.SearchAsync(new StoryQuery { EntityFilters = [kabulIds], Text = Text("airlift") });
+        Assert.All(byEntity.Items.Concat(withText.Items), item => Assert.DoesNotMatch(@"\be\d+\b", item.Snippet ?? ""));
+        Assert.Contains("<mark>airlift</mark>", withText.Items.Single().Snippet);
     }
 
     // ---------------------------------------------------------------- tags
