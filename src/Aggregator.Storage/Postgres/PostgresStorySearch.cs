@@ -30,26 +30,25 @@ internal sealed class PostgresStorySearch : StorySearch
             parameters.Add("entities", string.Join(query.MatchAny ? " | " : " & ", filters));
         }
         parameters.Add("offset", offset);
-        // The page is chosen first and only its rows get a headline: ts_headline re-reads the whole text.
+        // The page's ids are chosen first; only its rows are read whole and get a headline (ts_headline re-reads the
+        // whole text).
         var page = relevance
             ? $"""
-              SELECT * FROM (
-                  SELECT s.id, s.title, s.text, s.summary, s.link, s.published, s.first_seen, ts_rank(s.search, {text}) AS rank
+              SELECT id, rank FROM (
+                  SELECT s.id, ts_rank(s.search, {text}) AS rank
                   FROM stories s {Where(where)} ORDER BY s.id DESC LIMIT {RelevanceCandidates}) candidates
               ORDER BY rank DESC, id DESC LIMIT @limit OFFSET @offset
               """
-            : $"""
-              SELECT s.id, s.title, s.text, s.summary, s.link, s.published, s.first_seen FROM stories s
-              {Where(where)} ORDER BY {Order(query)} LIMIT @limit
-              """;
+            : $"SELECT s.id FROM stories s {Where(where)} ORDER BY {Order(query)} LIMIT @limit";
         var snippet = text is null
-            ? PlainSnippet("p")
-            : $"ts_headline('aggregator', p.text, {text}, '{Headline}')";
-        var order = relevance ? "p.rank DESC, p.id DESC" : Order(query, "p");
+            ? PlainSnippet("s")
+            : $"ts_headline('aggregator', s.text, {text}, '{Headline}')";
+        var order = relevance ? "p.rank DESC, p.id DESC" : Order(query);
         try
         {
             return (await connection.QueryAsync<SummaryRow>(new CommandDefinition($"""
-                SELECT p.id, p.title, p.link, p.published, p.first_seen, {snippet} AS snippet FROM ({page}) p ORDER BY {order}
+                SELECT s.id, s.title, s.link, s.published, s.first_seen, {snippet} AS snippet
+                FROM ({page}) p JOIN stories s ON s.id = p.id ORDER BY {order}
                 """, parameters, cancellationToken: ct))).ToList();
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("42") || e.SqlState == PostgresErrorCodes.ProgramLimitExceeded)

@@ -142,7 +142,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             }
             catch (DbException e) when (e.IsTransient && attempt < TransientRetries)
             {
-                await transaction.RollbackAsync(CancellationToken.None);
+                // Disposing the transaction rolls it back (if the failed commit has not already): then the next attempt.
             }
         }
     }
