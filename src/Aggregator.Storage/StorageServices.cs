@@ -17,7 +17,8 @@ public static class StorageServices
         services.AddSingleton(options);
         if (options.IsPostgres)
         {
-            services.AddSingleton(new PostgresDatabase(options.Postgres.ConnectionString!));
+            // Made by the container, so that it disposes the connection pool with it.
+            services.AddSingleton(_ => new PostgresDatabase(options.Postgres.ConnectionString!));
             services.AddSingleton<SqlDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
             services.AddSingleton<StorySearch, PostgresStorySearch>();
         }
