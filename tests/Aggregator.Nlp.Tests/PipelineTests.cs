@@ -111,6 +111,19 @@ public class PipelineTests
         Assert.All(many.Where(x => x.Text == "Lavrov"), x => Assert.Equal("Sergei Lavrov", x.Canonical));
     }
 
+    [Theory]
+    [InlineData("Xx ")]
+    [InlineData("of Xx ")]
+    [InlineData("Xx Yy, ")]
+    public void Long_runs_of_capitalised_words_give_no_paragraph_long_entity(string piece)
+    {
+        // Hostile input (issue 10): ~100,000 characters of capitalised words with no sentence end. The run is no name,
+        // and the bounded run and mention windows keep tagging it linear.
+        var text = string.Concat(Enumerable.Repeat(piece, 100_000 / piece.Length));
+        var mentions = P.Tag(text);
+        Assert.All(mentions, m => Assert.True(NerPipeline.CountTokens(m.Text) <= 16, $"{m.Text.Length}-character entity"));
+    }
+
     [Fact]
     public void Benchmark_reports_tokens()
     {

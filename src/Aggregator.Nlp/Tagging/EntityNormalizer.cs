@@ -17,6 +17,14 @@ internal static class EntityNormalizer
     private static readonly HashSet<string> InitialStopWords = new(StringComparer.OrdinalIgnoreCase)
     { "of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "in", "on", "&", "-", "'s", "at", "to" };
 
+    /// <summary>Spans longer than this are not names (the longest real ones have about ten tokens): a tagger fooled by
+    /// a long run of capitalised words must not produce a paragraph-long entity.</summary>
+    private const int MaxEntityTokens = 16;
+
+    /// <summary>How many mentions before and after a mention are searched for its full name, acronym expansion or
+    /// spelling: enough for any story, and it keeps a document of thousands of mentions linear.</summary>
+    private const int Window = 200;
+
     public static List<EntityMention> Build(string text, ReadOnlySpan<Token> tokens, ReadOnlySpan<byte> tags,
         ReadOnlySpan<ulong> lower, Gazetteer gazetteer)
     {
@@ -26,6 +34,7 @@ internal static class EntityNormalizer
         foreach (var span in spans)
         {
             int s = span.StartToken, e = span.EndToken;
+            if (e - s >= MaxEntityTokens) continue;
             // Possessive clitic and stray punctuation at the end never belong to the name.
             while (e > s && IsPossessiveOrPunct(tokens[e].Span(text))) e--;
             string surface = text[tokens[s].Start..tokens[e].End];
@@ -109,7 +118,8 @@ internal static class EntityNormalizer
         // Earlier mentions first (nearest first), then later ones.
         for (int pass = 0; pass < 2; pass++)
         {
-            int from = pass == 0 ? m - 1 : m + 1, to = pass == 0 ? -1 : mentions.Count, step = pass == 0 ? -1 : 1;
+            int from = pass == 0 ? m - 1 : m + 1, step = pass == 0 ? -1 : 1;
+            int to = pass == 0 ? Math.Max(-1, m - 1 - Window) : Math.Min(mentions.Count, m + 1 + Window);
             for (int o = from; o != to; o += step)
             {
                 if (mentions[o].Type != EntityType.Person) continue;
@@ -134,7 +144,7 @@ internal static class EntityNormalizer
         var (s, e) = ranges[m];
         if (e != s || tokens[s].Length < 3) return null;
         var word = tokens[s].Span(text);
-        for (int o = m - 1; o >= 0; o--)
+        for (int o = m - 1; o >= 0 && o >= m - Window; o--)
         {
             var (os, oe) = ranges[o];
             if (oe == os || mentions[o].Type != EntityType.Organization) continue;
@@ -162,7 +172,8 @@ internal static class EntityNormalizer
         Span<char> initials = stackalloc char[16];
         for (int pass = 0; pass < 2; pass++)
         {
-            int from = pass == 0 ? m - 1 : m + 1, to = pass == 0 ? -1 : mentions.Count, step = pass == 0 ? -1 : 1;
+            int from = pass == 0 ? m - 1 : m + 1, step = pass == 0 ? -1 : 1;
+            int to = pass == 0 ? Math.Max(-1, m - 1 - Window) : Math.Min(mentions.Count, m + 1 + Window);
             for (int o = from; o != to; o += step)
             {
                 var (os, oe) = ranges[o];
@@ -188,9 +199,10 @@ internal static class EntityNormalizer
         bool hasLower = false;
         foreach (char ch in c) if (char.IsLower(ch)) { hasLower = true; break; }
         if (hasLower) return null;
-        foreach (var other in mentions)
+        for (int o = Math.Max(0, m - Window); o < Math.Min(mentions.Count, m + Window + 1); o++)
         {
-            if (ReferenceEquals(other, mentions[m]) || other.Type != mentions[m].Type) continue;
+            var other = mentions[o];
+            if (o == m || other.Type != mentions[m].Type) continue;
             if (other.Canonical.Equals(c, StringComparison.OrdinalIgnoreCase) && !other.Canonical.Equals(c, StringComparison.Ordinal)
                 && other.Canonical.Any(char.IsLower))
                 return other.Canonical;

@@ -80,6 +80,10 @@ internal sealed class FeatureExtractor
     /// ("of", "de", "von", "al", ...) and "the" after "of"/"for" inside ("Bank of the Republic"). Not computed in
     /// all-capitals or title-case sentences, where capitalisation says nothing.
     /// </summary>
+    /// <summary>Longest capitalised run treated as name-like; the longest names ("Ministry of Foreign Affairs of the
+    /// Republic of Korea") have about ten tokens.</summary>
+    private const int MaxRunTokens = 16;
+
     private static void ComputeRuns(Workspace ws)
     {
         int n = ws.Count;
@@ -105,7 +109,13 @@ internal sealed class FeatureExtractor
                 }
                 break;
             }
-            for (int k = i; k <= end; k++) { ws.RunStart[k] = i; ws.RunEnd[k] = end; }
+            // A run longer than any name is not a name-like span (and would make the per-run work quadratic).
+            if (end - i < MaxRunTokens)
+            {
+                ushort lists = 0;
+                for (int k = i; k <= end; k++) lists |= AnyLists(ws.Gaz[k]);
+                for (int k = i; k <= end; k++) { ws.RunStart[k] = i; ws.RunEnd[k] = end; ws.RunLists[k] = lists; }
+            }
             i = end + 1;
         }
     }
@@ -332,8 +342,7 @@ internal sealed class FeatureExtractor
                 {
                     f[p++] = F(T.RunFirst, ws.Lower[rs], runPos);
                     f[p++] = F(T.RunLast, ws.Lower[re], runPos);
-                    ushort lists = 0;
-                    for (int k = rs; k <= re; k++) lists |= AnyLists(ws.Gaz[k]);
+                    ushort lists = ws.RunLists[i];
                     for (int b = 0; b < 16; b++)
                         if ((lists & (1 << b)) != 0) f[p++] = F(T.RunLists, (ulong)b, runPos);
                 }

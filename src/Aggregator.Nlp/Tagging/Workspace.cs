@@ -45,6 +45,8 @@ internal sealed class Workspace
     /// <summary>Capitalised run (name-like span) containing the token: start and end token (inclusive), -1 if none.</summary>
     public int[] RunStart = new int[256];
     public int[] RunEnd = new int[256];
+    /// <summary>Gazetteer lists of any token of the token's run.</summary>
+    public ushort[] RunLists = new ushort[256];
     public readonly DecoderScratch Scratch = new();
 
     /// <summary>Static features, token k at [FeatOffsets[k], FeatOffsets[k+1]).</summary>
@@ -80,6 +82,7 @@ internal sealed class Workspace
         Array.Resize(ref Classes, size);
         Array.Resize(ref RunStart, size);
         Array.Resize(ref RunEnd, size);
+        Array.Resize(ref RunLists, size);
         Array.Resize(ref FeatOffsets, size + 1);
         Array.Resize(ref DocOffsets, size + 1);
         Array.Resize(ref Pass1, size);
