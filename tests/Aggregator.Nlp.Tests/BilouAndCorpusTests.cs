@@ -72,6 +72,59 @@ public class BilouAndCorpusTests
     }
 
     [Fact]
+    public void Article_files_give_one_document_per_article_with_paragraphs_kept()
+    {
+        var dir = Directory.CreateTempSubdirectory("corpus-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "lines.txt"), "# comment\n[PER Ana Lima] spoke.\n\n[LOC Quito] is high.\n");
+            Directory.CreateDirectory(Path.Combine(dir, CorpusLoader.ArticlesFolder));
+            File.WriteAllText(Path.Combine(dir, CorpusLoader.ArticlesFolder, "a.txt"),
+                "# part 1\n[ORG Acme] Wins\n\n\n[LOC LIMA] - [PER Rui Sato] said.\nMore of it.\n---\n[PER Sato] again.\n---\n\n");
+            var result = CorpusLoader.LoadFolder(dir);
+            Assert.Equal(2, result.FileCount);
+            Assert.Empty(result.Warnings);
+            Assert.Equal([false, false, true, true], result.Lines.Select(l => l.IsArticle));
+            var first = result.Lines[2].Document;
+            Assert.Equal("Acme Wins\n\nLIMA - Rui Sato said.\nMore of it.", first.Text);
+            Assert.Equal(["Acme", "LIMA", "Rui Sato"], first.Spans.Select(s => first.Text[s.Start..s.End]));
+            Assert.Equal("articles/a.txt", result.Lines[2].File);
+            Assert.Equal(2, result.Lines[2].LineNumber);
+            Assert.Equal("Sato again.", result.Lines[3].Document.Text);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Gold_lines_of_one_doc_join_into_one_article_with_shifted_spans()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path,
+            [
+                """{"id": "a", "doc": 1, "text": "KABUL 2025-01-02", "entities": [{"start": 0, "end": 5, "type": "LOCATION"}]}""",
+                """{"id": "b", "doc": 1, "text": "Lavrov spoke.", "entities": [{"start": 0, "end": 6, "type": "PERSON"}]}""",
+                """{"id": "c", "doc": 2, "text": "Hi Moscow", "entities": [{"start": 3, "end": 9, "type": "LOCATION"}]}""",
+                """{"id": "d", "text": "No doc", "entities": []}""",
+            ]);
+            Assert.Equal(4, CorpusLoader.LoadJsonl(path).Count);
+            var docs = CorpusLoader.LoadJsonl(path, joinDocuments: true);
+            Assert.Equal(3, docs.Count);
+            Assert.Equal("KABUL 2025-01-02\nLavrov spoke.", docs[0].Text);
+            Assert.Equal(["KABUL", "Lavrov"], docs[0].Spans.Select(s => docs[0].Text[s.Start..s.End]));
+            Assert.Equal("Moscow", docs[1].Text[docs[1].Spans[0].Start..docs[1].Spans[0].End]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Split_is_deterministic_and_about_fifteen_percent()
     {
         var lines = Enumerable.Range(0, 4000).Select(i => $"Line number {i} about [LOC Kabul].").ToList();

@@ -75,18 +75,20 @@ public static class NlpCommands
         return exit;
     }
 
-    /// <summary><c>aggregator eval GOLD.jsonl</c>: tags every <c>{"id","text","entities":[{start,end,type}]}</c> line and
-    /// prints precision/recall/F1 per type and micro; the last line is <c>micro_f1=0.xxx</c>.</summary>
-    public static int Eval(string goldJsonlPath, TextWriter stdout)
+    /// <summary><c>aggregator eval GOLD.jsonl [--sentences]</c>: tags every <c>{"id","text","entities":[{start,end,type}]}</c>
+    /// line and prints precision/recall/F1 per type and micro; the last line is <c>micro_f1=0.xxx</c>. Lines that share a
+    /// <c>"doc"</c> are tagged together as one article, as stories are; <c>--sentences</c> tags each line alone.</summary>
+    public static int Eval(string goldJsonlPath, bool sentences, TextWriter stdout)
     {
         if (!File.Exists(goldJsonlPath))
         {
             stdout.WriteLine($"error: no such file: {goldJsonlPath}");
             return 2;
         }
-        var docs = CorpusLoader.LoadJsonl(goldJsonlPath);
+        var docs = CorpusLoader.LoadJsonl(goldJsonlPath, joinDocuments: !sentences);
         var report = NerEvaluator.Evaluate(NerPipeline.Default, docs);
         stdout.WriteLine($"model={NerPipeline.Default.ModelVersion}");
+        stdout.WriteLine(sentences ? "unit=line" : "unit=article (lines of one doc tagged together)");
         stdout.WriteLine(report.ToText());
         stdout.Flush();
         return 0;

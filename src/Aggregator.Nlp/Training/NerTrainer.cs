@@ -88,7 +88,7 @@ public static class NerTrainer
         var ws = new Workspace();
         int lineCount = train.Count + test.Count;
 
-        // Pseudo documents: consecutive training lines of one file.
+        // Articles are documents as they stand; lines form pseudo documents of consecutive training lines of one file.
         var docs = new List<TrainingDoc>();
         int misaligned = 0, tokens = 0;
         foreach (var group in train.GroupBy(l => l.File))
@@ -98,13 +98,14 @@ public static class NerTrainer
             {
                 var aligned = Align(line.Document, warnings);
                 if (aligned is null) { misaligned++; continue; }
+                if (line.IsArticle) { docs.Add(Build(fx, ws, [line])); continue; }
                 chunk.Add(line);
                 if (chunk.Count == options.LinesPerDocument) { docs.Add(Build(fx, ws, chunk)); chunk.Clear(); }
             }
             if (chunk.Count > 0) docs.Add(Build(fx, ws, chunk));
         }
         tokens = docs.Sum(d => d.Count);
-        log?.WriteLine($"corpus: {lineCount} lines, {train.Count} train ({docs.Count} documents, {tokens} tokens), {test.Count} held out; {misaligned} lines skipped (entity not on token boundaries)");
+        log?.WriteLine($"corpus: {lineCount} lines and articles, {train.Count} train ({docs.Count} documents, {tokens} tokens), {test.Count} held out; {misaligned} lines skipped (entity not on token boundaries)");
 
         // Feature frequencies for pruning (static features; dynamic and document ones are few and dense).
         var freq = new Dictionary<ulong, int>();
