@@ -18,7 +18,7 @@ public class GazetteerTests
         return tokens.Select((t, i) => (t.Text(text), result[i])).ToArray();
     }
 
-    private static ushort Bit(GazetteerList l) => (ushort)(1 << (int)l);
+    private static uint Bit(GazetteerList l) => 1u << (int)l;
 
     [Fact]
     public void Longest_multi_word_match_wins_with_bilu_positions()
@@ -43,7 +43,7 @@ public class GazetteerTests
     {
         var upper = Match("TALIBAN FIGHTERS ENTER KABUL");
         Assert.Equal(Bit(GazetteerList.OrgMilitant), upper[0].Match.Lists);
-        Assert.Equal(0, upper[0].Match.ExactLists);
+        Assert.Equal(0u, upper[0].Match.ExactLists);
         var normal = Match("Taliban fighters enter Kabul");
         Assert.Equal(Bit(GazetteerList.OrgMilitant), normal[0].Match.ExactLists);
         Assert.Equal(Bit(GazetteerList.City), normal[3].Match.ExactLists);

@@ -7,6 +7,7 @@ public enum GazetteerList : byte
 {
     Country, City, Region, OrgInternational, OrgMilitant, OrgParty, OrgGovernment, OrgCompany, OrgMedia,
     GivenName, Surname, NameParticle, Title, OrgCue, LocCue, Demonym,
+    Building, OrgSport, OrgUniversity, Product, NonName, Event,
 }
 
 /// <summary>Position of a token inside the longest gazetteer match covering it.</summary>
@@ -16,13 +17,13 @@ public enum GazetteerPosition : byte { None = 0, Begin = 1, Inside = 2, Last = 3
 public struct GazetteerMatch
 {
     /// <summary>Lists having a multi-word entry that contains this word anywhere ("Airlines", "Ministry", "Province").</summary>
-    public ushort WordLists;
+    public uint WordLists;
     /// <summary>Bit mask (1 &lt;&lt; list) of the lists of the longest match covering the token.</summary>
-    public ushort Lists;
+    public uint Lists;
     /// <summary>Lists for which the longest match also matched with exact case.</summary>
-    public ushort ExactLists;
+    public uint ExactLists;
     /// <summary>Lists of the token on its own (single-token entries), regardless of longer matches.</summary>
-    public ushort UnigramLists;
+    public uint UnigramLists;
     public GazetteerPosition Position;
     /// <summary>Trie node of the longest match (for canonical lookup), -1 when none.</summary>
     public int Node;
@@ -38,14 +39,18 @@ public sealed class Gazetteer
     [
         "country", "city", "region", "org_international", "org_militant", "org_party", "org_government", "org_company",
         "org_media", "given_name", "surname", "name_particle", "title", "org_cue", "loc_cue", "demonym",
+        "building", "org_sport", "org_university", "product", "non_name", "event",
     ];
 
+    /// <summary>Number of lists: bits of the <see cref="GazetteerMatch"/> masks in use.</summary>
+    public const int ListCount = (int)GazetteerList.Event + 1;
+
     private readonly Dictionary<ulong, int> _edges = new();
-    private readonly List<ushort> _nodeLists = [0];
-    private readonly Dictionary<ulong, ushort> _exact = new();
+    private readonly List<uint> _nodeLists = [0];
+    private readonly Dictionary<ulong, uint> _exact = new();
     private readonly Dictionary<int, List<(GazetteerList List, string Canonical)>> _canonicals = new();
     private readonly List<string> _warnings = [];
-    private readonly Dictionary<ulong, ushort> _wordLists = new();
+    private readonly Dictionary<ulong, uint> _wordLists = new();
 
     public int EntryCount { get; private set; }
     public int NodeCount => _nodeLists.Count;
@@ -113,13 +118,13 @@ public sealed class Gazetteer
         if (n == 0) return;
         int node = 0;
         ulong exact = TokenHash.Offset;
-        ushort bit = (ushort)(1 << (int)list);
+        uint bit = 1u << (int)list;
         for (int k = 0; k < n; k++)
         {
             var span = surface.AsSpan(buffer[k].Start, buffer[k].Length);
             ulong lower = TokenHash.Lower(span);
             if (n > 1 && span.Length > 1 && char.IsLetter(span[0]))
-                _wordLists[lower] = (ushort)(_wordLists.GetValueOrDefault(lower) | bit);
+                _wordLists[lower] = _wordLists.GetValueOrDefault(lower) | bit;
             ulong key = EdgeKey(node, lower);
             if (!_edges.TryGetValue(key, out int child))
             {
@@ -132,8 +137,8 @@ public sealed class Gazetteer
         }
         _nodeLists[node] |= bit;
         ulong ek = TokenHash.Combine(exact, (ulong)node);
-        _exact.TryGetValue(ek, out ushort em);
-        _exact[ek] = (ushort)(em | bit);
+        _exact.TryGetValue(ek, out uint em);
+        _exact[ek] = em | bit;
         if (!_canonicals.TryGetValue(node, out var entries)) _canonicals[node] = entries = [];
         if (!entries.Contains((list, canonical))) entries.Add((list, canonical));
         EntryCount++;
@@ -164,7 +169,7 @@ public sealed class Gazetteer
         {
             result[k].Node = -1;
             if (_edges.TryGetValue(EdgeKey(0, lower[k]), out int c)) result[k].UnigramLists = _nodeLists[c];
-            if (_wordLists.TryGetValue(lower[k], out ushort w)) result[k].WordLists = w;
+            if (_wordLists.TryGetValue(lower[k], out uint w)) result[k].WordLists = w;
         }
         int i = 0;
         while (i < n)
@@ -178,8 +183,8 @@ public sealed class Gazetteer
             if (bestEnd < 0) { i++; continue; }
             ulong h = TokenHash.Offset;
             for (int j = i; j <= bestEnd; j++) h = TokenHash.Combine(h, exact[j]);
-            _exact.TryGetValue(TokenHash.Combine(h, (ulong)bestNode), out ushort exactLists);
-            ushort lists = _nodeLists[bestNode];
+            _exact.TryGetValue(TokenHash.Combine(h, (ulong)bestNode), out uint exactLists);
+            uint lists = _nodeLists[bestNode];
             for (int j = i; j <= bestEnd; j++)
             {
                 result[j].Lists = lists;

@@ -86,9 +86,10 @@ internal static class EntityNormalizer
 
     private static bool Compatible(GazetteerList list, EntityType type) => type switch
     {
-        EntityType.Location => list is GazetteerList.Country or GazetteerList.City or GazetteerList.Region,
+        EntityType.Location => list is GazetteerList.Country or GazetteerList.City or GazetteerList.Region or GazetteerList.Building,
         EntityType.Organization => list is GazetteerList.OrgInternational or GazetteerList.OrgMilitant or GazetteerList.OrgParty
-            or GazetteerList.OrgGovernment or GazetteerList.OrgCompany or GazetteerList.OrgMedia,
+            or GazetteerList.OrgGovernment or GazetteerList.OrgCompany or GazetteerList.OrgMedia or GazetteerList.OrgSport
+            or GazetteerList.OrgUniversity,
         _ => false,
     };
 

@@ -12,7 +12,7 @@ namespace Aggregator.Nlp.Tagging;
 internal sealed class FeatureExtractor
 {
     /// <summary>Bumped whenever templates change; stored in the model so stale models are rejected.</summary>
-    public const int Version = 12;
+    public const int Version = 13;
 
     private enum T : ulong
     {
@@ -112,7 +112,7 @@ internal sealed class FeatureExtractor
             // A run longer than any name is not a name-like span (and would make the per-run work quadratic).
             if (end - i < MaxRunTokens)
             {
-                ushort lists = 0;
+                uint lists = 0;
                 for (int k = i; k <= end; k++) lists |= AnyLists(ws.Gaz[k]);
                 for (int k = i; k <= end; k++) { ws.RunStart[k] = i; ws.RunEnd[k] = end; ws.RunLists[k] = lists; }
             }
@@ -211,14 +211,14 @@ internal sealed class FeatureExtractor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool InSentence(Workspace ws, int i, int k) => k >= 0 && k < ws.Count && ws.Sentence[k] == ws.Sentence[i];
 
-    private const ushort TitleBit = 1 << (int)GazetteerList.Title;
-    private const ushort OrgCueBit = 1 << (int)GazetteerList.OrgCue;
-    private const ushort LocCueBit = 1 << (int)GazetteerList.LocCue;
-    private const ushort DemonymBit = 1 << (int)GazetteerList.Demonym;
-    private const ushort ParticleBit = 1 << (int)GazetteerList.NameParticle;
+    private const uint TitleBit = 1u << (int)GazetteerList.Title;
+    private const uint OrgCueBit = 1u << (int)GazetteerList.OrgCue;
+    private const uint LocCueBit = 1u << (int)GazetteerList.LocCue;
+    private const uint DemonymBit = 1u << (int)GazetteerList.Demonym;
+    private const uint ParticleBit = 1u << (int)GazetteerList.NameParticle;
 
 
-    private static ushort AnyLists(in GazetteerMatch g) => (ushort)(g.Lists | g.UnigramLists);
+    private static uint AnyLists(in GazetteerMatch g) => g.Lists | g.UnigramLists;
 
     /// <summary>Upper bound of static features one token can produce (every list bit set everywhere).</summary>
     private const int MaxStaticPerToken = 320;
@@ -293,10 +293,10 @@ internal sealed class FeatureExtractor
             ref var g = ref ws.Gaz[i];
             if (g.Lists != 0)
             {
-                for (int b = 0; b < 16; b++)
+                for (int b = 0; b < Gazetteer.ListCount; b++)
                 {
-                    if ((g.Lists & (1 << b)) == 0) continue;
-                    ulong exact = (g.ExactLists & (1 << b)) != 0 ? 1UL : 0UL;
+                    if ((g.Lists & (1u << b)) == 0) continue;
+                    ulong exact = (g.ExactLists & (1u << b)) != 0 ? 1UL : 0UL;
                     f[p++] = F(T.Gaz, (ulong)(b << 8 | (int)g.Position << 4), exact);
                 }
                 f[p++] = F(T.GazMask, g.Lists, (ulong)g.Position);
@@ -304,24 +304,24 @@ internal sealed class FeatureExtractor
                 if (sentCase != 0) f[p++] = F(T.SentCaseGaz, sentCase, g.Lists);
             }
             if (g.UnigramLists != 0 && g.UnigramLists != g.Lists)
-                for (int b = 0; b < 16; b++)
-                    if ((g.UnigramLists & (1 << b)) != 0) f[p++] = F(T.GazUni, (ulong)b, (ulong)(info & (TokenInfo.InitCap | TokenInfo.AllCaps)));
+                for (int b = 0; b < Gazetteer.ListCount; b++)
+                    if ((g.UnigramLists & (1u << b)) != 0) f[p++] = F(T.GazUni, (ulong)b, (ulong)(info & (TokenInfo.InitCap | TokenInfo.AllCaps)));
             if (g.WordLists != 0 && g.Lists == 0)
-                for (int b = 0; b < 16; b++)
-                    if ((g.WordLists & (1 << b)) != 0) f[p++] = F(T.WordList, (ulong)b, (ulong)(info & (TokenInfo.InitCap | TokenInfo.AllCaps)));
+                for (int b = 0; b < Gazetteer.ListCount; b++)
+                    if ((g.WordLists & (1u << b)) != 0) f[p++] = F(T.WordList, (ulong)b, (ulong)(info & (TokenInfo.InitCap | TokenInfo.AllCaps)));
             for (int d = -2; d <= 2; d++)
             {
                 if (d == 0 || !InSentence(ws, i, i + d)) continue;
                 ref var gn = ref ws.Gaz[i + d];
                 if (d is -1 or 1 && gn.WordLists != 0 && gn.Lists == 0 && (ws.Info[i + d] & (TokenInfo.InitCap | TokenInfo.AllCaps)) != 0)
-                    for (int b = 0; b < 16; b++)
-                        if ((gn.WordLists & (1 << b)) != 0) f[p++] = F(T.WordListN, (ulong)(d + 2), (ulong)b);
+                    for (int b = 0; b < Gazetteer.ListCount; b++)
+                        if ((gn.WordLists & (1u << b)) != 0) f[p++] = F(T.WordListN, (ulong)(d + 2), (ulong)b);
                 if (gn.Lists != 0)
-                    for (int b = 0; b < 16; b++)
-                        if ((gn.Lists & (1 << b)) != 0) f[p++] = F(T.GazN, (ulong)(d + 2), (ulong)(b << 4 | (int)gn.Position));
+                    for (int b = 0; b < Gazetteer.ListCount; b++)
+                        if ((gn.Lists & (1u << b)) != 0) f[p++] = F(T.GazN, (ulong)(d + 2), (ulong)(b << 4 | (int)gn.Position));
                 if (d is -1 or 1 && gn.UnigramLists != 0 && gn.UnigramLists != gn.Lists)
-                    for (int b = 0; b < 16; b++)
-                        if ((gn.UnigramLists & (1 << b)) != 0) f[p++] = F(T.GazUniN, (ulong)(d + 2), (ulong)b);
+                    for (int b = 0; b < Gazetteer.ListCount; b++)
+                        if ((gn.UnigramLists & (1u << b)) != 0) f[p++] = F(T.GazUniN, (ulong)(d + 2), (ulong)b);
             }
 
             // Capitalised word that is an ordinary lower-case word in the training text (and its neighbours').
@@ -342,9 +342,9 @@ internal sealed class FeatureExtractor
                 {
                     f[p++] = F(T.RunFirst, ws.Lower[rs], runPos);
                     f[p++] = F(T.RunLast, ws.Lower[re], runPos);
-                    ushort lists = ws.RunLists[i];
-                    for (int b = 0; b < 16; b++)
-                        if ((lists & (1 << b)) != 0) f[p++] = F(T.RunLists, (ulong)b, runPos);
+                    uint lists = ws.RunLists[i];
+                    for (int b = 0; b < Gazetteer.ListCount; b++)
+                        if ((lists & (1u << b)) != 0) f[p++] = F(T.RunLists, (ulong)b, runPos);
                 }
             }
 

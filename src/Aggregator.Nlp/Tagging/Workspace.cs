@@ -46,7 +46,7 @@ internal sealed class Workspace
     public int[] RunStart = new int[256];
     public int[] RunEnd = new int[256];
     /// <summary>Gazetteer lists of any token of the token's run.</summary>
-    public ushort[] RunLists = new ushort[256];
+    public uint[] RunLists = new uint[256];
     public readonly DecoderScratch Scratch = new();
 
     /// <summary>Static features, token k at [FeatOffsets[k], FeatOffsets[k+1]).</summary>
