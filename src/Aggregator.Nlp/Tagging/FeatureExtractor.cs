@@ -12,7 +12,7 @@ namespace Aggregator.Nlp.Tagging;
 internal sealed class FeatureExtractor
 {
     /// <summary>Bumped whenever templates change; stored in the model so stale models are rejected.</summary>
-    public const int Version = 13;
+    public const int Version = 14;
 
     private enum T : ulong
     {
@@ -20,6 +20,7 @@ internal sealed class FeatureExtractor
         Wm1W0, W0Wp1, Sm1S0, S0Sp1, Sm1S0Sp1, Wm1S0, S0Wp1, PosShape, LenCap,
         Gaz, GazMask, GazUni, GazN, GazUniN, TitleBefore, OrgCueAfter, LocCueAfter, OrgCueBefore, LocCueBefore,
         DemonymBefore, NameParticleN, W0Sent, SentCaseGaz, RunShape, RunFirst, RunLast, RunLists, LowerVocab, LowerVocabN, WordList, WordListN,
+        SportList, SportShape, TableList, TableShape, TableFirst,
         // transitions (previous tag x token class)
         Trans, Trans2,
         // document (second pass)
@@ -62,8 +63,25 @@ internal sealed class FeatureExtractor
         ComputeTokenInfo(ws);
         _gazetteer.Match(ws.Lower.AsSpan(0, n), ws.Exact.AsSpan(0, n), ws.Gaz.AsSpan(0, n));
         for (int k = 0; k < n; k++) ws.Classes[k] = TransitionClass(ws.Info[k]);
+        ws.SportLevel = SportLevel(ws);
         ComputeRuns(ws);
         ComputeStaticFeatures(ws);
+    }
+
+    /// <summary>
+    /// Share of the document's words that are sport words (sport_cue list): in a sports story a city is often a club
+    /// (ORG) and a country a national team (LOC), which the tagger can only learn if it knows the story is about sport.
+    /// </summary>
+    private static int SportLevel(Workspace ws)
+    {
+        int words = 0, sport = 0;
+        for (int k = 0; k < ws.Count; k++)
+        {
+            if ((ws.Info[k] & TokenInfo.HasLetter) == 0) continue;
+            words++;
+            if ((ws.Gaz[k].UnigramLists & SportCueBit) != 0) sport++;
+        }
+        return sport * 100 >= words * 4 ? 2 : sport * 100 >= words ? 1 : 0;
     }
 
     /// <summary>Title abbreviations (Mr., Gen., ...) are never part of an entity (guidelines): the decoder forbids it.</summary>
@@ -175,10 +193,12 @@ internal sealed class FeatureExtractor
             if (k > 0)
             {
                 ws.Info[k - 1] |= TokenInfo.SentenceEnd;
-                int words = 0, caps = 0, longWords = 0, titled = 0;
+                int words = 0, caps = 0, longWords = 0, titled = 0, numbers = 0, lowerWords = 0;
                 for (int j = s0; j < k; j++)
                 {
+                    if ((ws.Info[j] & TokenInfo.HasDigit) != 0) numbers++;
                     if ((ws.Info[j] & TokenInfo.HasLetter) == 0) continue;
+                    if ((ws.Info[j] & (TokenInfo.InitCap | TokenInfo.AllCaps)) == 0) lowerWords++;
                     words++;
                     if ((ws.Info[j] & TokenInfo.AllCaps) != 0 && ws.Tokens[j].Length > 1) caps++;
                     if (ws.Tokens[j].Length >= 4)
@@ -189,6 +209,7 @@ internal sealed class FeatureExtractor
                 }
                 var flag = words >= 3 && caps * 5 >= words * 4 ? TokenInfo.CapsSentence
                     : longWords >= 3 && titled * 4 >= longWords * 3 ? TokenInfo.TitleSentence : TokenInfo.None;
+                if (numbers >= 2 && numbers >= lowerWords) flag |= TokenInfo.TableRow;
                 if (flag != TokenInfo.None)
                     for (int j = s0; j < k; j++) ws.Info[j] |= flag;
             }
@@ -216,12 +237,13 @@ internal sealed class FeatureExtractor
     private const uint LocCueBit = 1u << (int)GazetteerList.LocCue;
     private const uint DemonymBit = 1u << (int)GazetteerList.Demonym;
     private const uint ParticleBit = 1u << (int)GazetteerList.NameParticle;
+    private const uint SportCueBit = 1u << (int)GazetteerList.SportCue;
 
 
     private static uint AnyLists(in GazetteerMatch g) => g.Lists | g.UnigramLists;
 
     /// <summary>Upper bound of static features one token can produce (every list bit set everywhere).</summary>
-    private const int MaxStaticPerToken = 320;
+    private const int MaxStaticPerToken = 640;
 
     /// <summary>Upper bound of document features one token can produce.</summary>
     private const int MaxDocPerToken = 32;
@@ -322,6 +344,23 @@ internal sealed class FeatureExtractor
                 if (d is -1 or 1 && gn.UnigramLists != 0 && gn.UnigramLists != gn.Lists)
                     for (int b = 0; b < Gazetteer.ListCount; b++)
                         if ((gn.UnigramLists & (1u << b)) != 0) f[p++] = F(T.GazUniN, (ulong)(d + 2), (ulong)b);
+            }
+
+            // Sports stories and table rows: what the token's lists mean there (a city is a club, a country a team).
+            bool capitalised = (info & (TokenInfo.InitCap | TokenInfo.AllCaps)) != 0;
+            if (capitalised && (ws.SportLevel > 0 || (info & TokenInfo.TableRow) != 0))
+            {
+                ulong context = (ulong)ws.SportLevel << 1 | ((info & TokenInfo.TableRow) != 0 ? 1UL : 0UL);
+                uint lists = AnyLists(g);
+                for (int b = 0; b < Gazetteer.ListCount; b++)
+                    if ((lists & (1u << b)) != 0) f[p++] = F(T.SportList, context, (ulong)b);
+                f[p++] = F(T.SportShape, context, s0);
+                if ((info & TokenInfo.TableRow) != 0)
+                {
+                    f[p++] = F(T.TableShape, s0, sp1);
+                    f[p++] = F(T.TableFirst, (info & TokenInfo.SentenceStart) != 0 ? 1UL : 0UL, (ulong)ws.SportLevel);
+                    if (lists != 0) f[p++] = F(T.TableList, lists, (ulong)ws.SportLevel);
+                }
             }
 
             // Capitalised word that is an ordinary lower-case word in the training text (and its neighbours').

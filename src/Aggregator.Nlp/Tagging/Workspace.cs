@@ -24,6 +24,8 @@ internal enum TokenInfo : ushort
     TitleSentence = 4096,
     /// <summary>Title abbreviation such as "Mr." or "Gen.": never inside an entity.</summary>
     TitleAbbreviation = 8192,
+    /// <summary>Sentence that is a table row or a results line: mostly numbers and names, few ordinary words.</summary>
+    TableRow = 16384,
 }
 
 /// <summary>
@@ -35,6 +37,8 @@ internal sealed class Workspace
     public string Text = "";
     public Token[] Tokens = new Token[256];
     public int Count;
+    /// <summary>How much the document reads like a sports story: 0 none, 1 some, 2 clearly (share of sport words).</summary>
+    public int SportLevel;
     public ulong[] Lower = new ulong[256];
     public ulong[] Exact = new ulong[256];
     public ulong[] Shape = new ulong[256];
