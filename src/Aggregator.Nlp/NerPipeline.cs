@@ -8,7 +8,7 @@ namespace Aggregator.Nlp;
 
 /// <summary>
 /// In-process named-entity recognition for English news: tokenizer → gazetteer lookup → two-pass averaged perceptron
-/// (BILOU over PER/LOC/ORG) → document-level normalisation. Offsets into the input string are the single source of
+/// (BILOU over PER/LOC/ORG) → boundary rules of the guidelines → document-level normalisation. Offsets into the input string are the single source of
 /// truth. Instances are immutable and thread-safe.
 /// </summary>
 public sealed class NerPipeline
@@ -82,6 +82,7 @@ public sealed class NerPipeline
         if (text.Length == 0) return [];
         var ws = Workspace;
         Tagger.Tag(ws, text);
+        SpanRepair.Apply(ws);
         int n = ws.Count;
         var result = EntityNormalizer.Build(text, ws.Tokens.AsSpan(0, n), ws.Tags.AsSpan(0, n), ws.Lower.AsSpan(0, n), Gazetteer);
         ws.Text = "";

@@ -66,6 +66,7 @@ internal sealed class Workspace
     public readonly Dictionary<ulong, int> DocIndex = new();
     public int[] DocStats = new int[64 * DocStatStride];
     public readonly List<(ulong Initials, EntityType Type)> Acronyms = new();
+    public readonly HashSet<ulong> RepairWords = new();
     public const int DocStatStride = 16;
 
     /// <summary>View for the decoder; with or without the second-pass document features.</summary>
