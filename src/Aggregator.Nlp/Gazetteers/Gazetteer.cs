@@ -7,7 +7,7 @@ public enum GazetteerList : byte
 {
     Country, City, Region, OrgInternational, OrgMilitant, OrgParty, OrgGovernment, OrgCompany, OrgMedia,
     GivenName, Surname, NameParticle, Title, OrgCue, LocCue, Demonym,
-    Building, OrgSport, OrgUniversity, Product, NonName, Event, SportCue,
+    Building, OrgSport, OrgUniversity, Product, NonName, Event, SportCue, FunctionWord,
 }
 
 /// <summary>Position of a token inside the longest gazetteer match covering it.</summary>
@@ -39,11 +39,11 @@ public sealed class Gazetteer
     [
         "country", "city", "region", "org_international", "org_militant", "org_party", "org_government", "org_company",
         "org_media", "given_name", "surname", "name_particle", "title", "org_cue", "loc_cue", "demonym",
-        "building", "org_sport", "org_university", "product", "non_name", "event", "sport_cue",
+        "building", "org_sport", "org_university", "product", "non_name", "event", "sport_cue", "function_word",
     ];
 
     /// <summary>Number of lists: bits of the <see cref="GazetteerMatch"/> masks in use.</summary>
-    public const int ListCount = (int)GazetteerList.SportCue + 1;
+    public const int ListCount = (int)GazetteerList.FunctionWord + 1;
 
     private readonly Dictionary<ulong, int> _edges = new();
     private readonly List<uint> _nodeLists = [0];

@@ -7,7 +7,7 @@ namespace Aggregator.Nlp.Tagging;
 /// Boundary rules of the guidelines (CoNLL-2003) that hold whatever the model scored, applied to the final tags:
 /// <list type="bullet">
 /// <item>a word that is capitalised only for its position (sentence start, headline, after a colon, quote, dash or
-/// bullet) and is an ordinary word (the non_name list: "But", "When", "However", "Email") is not part of a name:
+/// bullet) and is a function word (the function_word list: "But", "When", "However", "Email") is not part of a name:
 /// it is cut from the front of a longer span ("But Merkel" → "Merkel") and a span of that word alone is dropped,
 /// unless the document also uses the word inside a name;</item>
 /// <item>a common acronym written as the list writes it ("CEO", "TV", "URL") is never a name;</item>
@@ -17,13 +17,14 @@ namespace Aggregator.Nlp.Tagging;
 /// </summary>
 internal static class SpanRepair
 {
-    private const uint NonNameBit = 1u << (int)GazetteerList.NonName;
+    private const uint FunctionWordBit = 1u << (int)GazetteerList.FunctionWord;
 
     /// <summary>Entity lists: a span that the gazetteer knows as a name as a whole is left alone.</summary>
     private const uint NameLists = ~((1u << (int)GazetteerList.GivenName) | (1u << (int)GazetteerList.Surname)
         | (1u << (int)GazetteerList.NameParticle) | (1u << (int)GazetteerList.Title) | (1u << (int)GazetteerList.OrgCue)
         | (1u << (int)GazetteerList.LocCue) | (1u << (int)GazetteerList.Demonym) | (1u << (int)GazetteerList.Product)
-        | NonNameBit | (1u << (int)GazetteerList.Event) | (1u << (int)GazetteerList.SportCue));
+        | (1u << (int)GazetteerList.NonName) | (1u << (int)GazetteerList.Event) | (1u << (int)GazetteerList.SportCue)
+        | FunctionWordBit);
 
     public static void Apply(Workspace ws)
     {
@@ -39,7 +40,7 @@ internal static class SpanRepair
             }
             if (KnownAsWhole(ws, s, e)) continue;
             // A leading ordinary word goes only when a capitalised word follows it ("Council of Europe" keeps its head).
-            while (s <= e && WeakCapital(ws, s) && IsNonName(ws, s) && !insideNames.Contains(ws.Lower[s])
+            while (s <= e && WeakCapital(ws, s) && IsFunctionWord(ws, s) && !insideNames.Contains(ws.Lower[s])
                    && (s == e || (ws.Info[s + 1] & (TokenInfo.InitCap | TokenInfo.AllCaps)) != 0))
                 s++;
             if (s == span.StartToken) continue;
@@ -49,11 +50,11 @@ internal static class SpanRepair
         }
     }
 
-    private static bool IsNonName(Workspace ws, int k) => (ws.Gaz[k].UnigramLists & NonNameBit) != 0;
+    private static bool IsFunctionWord(Workspace ws, int k) => (ws.Gaz[k].UnigramLists & FunctionWordBit) != 0;
 
     private static bool IsListedAcronym(Workspace ws, int k) =>
         (ws.Info[k] & TokenInfo.AllCaps) != 0 && (ws.Info[k] & TokenInfo.CapsSentence) == 0
-        && ws.Gaz[k].Position == GazetteerPosition.Unit && (ws.Gaz[k].ExactLists & NonNameBit) != 0
+        && ws.Gaz[k].Position == GazetteerPosition.Unit && (ws.Gaz[k].ExactLists & FunctionWordBit) != 0
         && (ws.Gaz[k].Lists & NameLists) == 0;
 
     private static bool KnownAsWhole(Workspace ws, int s, int e)

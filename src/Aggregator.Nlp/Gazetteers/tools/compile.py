@@ -13,7 +13,7 @@ import os, sys, unicodedata, re
 LISTS = ["country", "city", "region", "org_international", "org_militant", "org_party",
          "org_government", "org_company", "org_media", "given_name", "surname", "name_particle",
          "title", "org_cue", "loc_cue", "demonym", "building", "org_sport", "org_university",
-         "product", "non_name", "event", "sport_cue"]
+         "product", "non_name", "event", "sport_cue", "function_word"]
 
 def norm(s):
     s = unicodedata.normalize("NFC", s)
