@@ -10,7 +10,7 @@ internal static class Program
           ingest <feed-url-or-file> [--db PATH] [--no-articles]   poll one feed now and store its stories
           extract <html-file-or-url> [--url ORIGINAL_URL]         extract an article's title and text
           tag                                                   JSON Lines {"id","text"} on stdin -> entities per line
-          eval GOLD.jsonl [--sentences]                         precision, recall, F1 against gold entities (lines of one "doc" as one article)
+          eval GOLD.jsonl [--sentences] [--model FILE]          precision, recall, F1 against gold entities (lines of one "doc" as one article)
           train [--corpus DIR] [--gazetteer FILE] [--out FILE]  rebuild the NER model from the corpus
           retag [--db PATH]                                     re-tag stories tagged by another model version
           bench ner                                             tokens/second of tokenize + tag
@@ -35,8 +35,7 @@ internal static class Program
                 "ingest" => await IngestCommand.RunAsync(new CliArgs(rest, "no-articles"), Console.Out),
                 "extract" => await ExtractCommand.RunAsync(new CliArgs(rest), Console.Out),
                 "tag" => NlpCommands.Tag(Console.In, Console.Out),
-                "eval" when args.Length == 2 => NlpCommands.Eval(args[1], sentences: false, Console.Out),
-                "eval" when args.Length == 3 && args[2] == "--sentences" => NlpCommands.Eval(args[1], sentences: true, Console.Out),
+                "eval" => NlpCommands.Eval(new CliArgs(rest, "sentences"), Console.Out),
                 "train" => NlpCommands.Train(args[1..], Console.Out),
                 "retag" => await RetagCommand.RunAsync(new CliArgs(rest), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "ner" => NlpCommands.BenchNer(Console.Out),

@@ -44,10 +44,17 @@ public sealed class NerPipeline
 
     private static NerPipeline LoadDefault()
     {
-        var asm = typeof(NerPipeline).Assembly;
-        using var model = OpenResource(asm, ModelResourceName);
-        using var gazetteer = OpenResource(asm, GazetteerResourceName);
-        return Load(model, gazetteer);
+        using var model = OpenResource(typeof(NerPipeline).Assembly, ModelResourceName);
+        using var ms = new MemoryStream();
+        model.CopyTo(ms);
+        return LoadWithEmbeddedGazetteer(ms.ToArray());
+    }
+
+    /// <summary>A model file (e.g. a candidate from <c>aggregator train --out</c>) with the embedded gazetteer.</summary>
+    public static NerPipeline LoadWithEmbeddedGazetteer(byte[] modelBytes)
+    {
+        using var gazetteer = OpenResource(typeof(NerPipeline).Assembly, GazetteerResourceName);
+        return Load(modelBytes, Gazetteer.Load(gazetteer));
     }
 
     private static Stream OpenResource(Assembly asm, string name) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Cli;
 using Aggregator.Cli.Commands;
 
 namespace Aggregator.Nlp.Tests;
@@ -47,7 +48,7 @@ public class CliTests
             File.WriteAllText(path,
                 """{"id": 1, "text": "Sergei Lavrov met the Taliban in Moscow.", "entities": [{"start": 0, "end": 13, "type": "PERSON", "text": "Sergei Lavrov"}, {"start": 22, "end": 29, "type": "ORGANIZATION"}, {"start": 33, "end": 39, "type": "LOCATION"}]}""" + "\n");
             var output = new StringWriter();
-            Assert.Equal(0, NlpCommands.Eval(path, sentences: true, output));
+            Assert.Equal(0, NlpCommands.Eval(new CliArgs([path, "--sentences"], "sentences"), output));
             var lines = output.ToString().TrimEnd().Split('\n');
             Assert.Contains(lines, l => l.StartsWith("PERSON", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("LOCATION", StringComparison.Ordinal));
@@ -58,7 +59,8 @@ public class CliTests
         {
             File.Delete(path);
         }
-        Assert.Equal(2, NlpCommands.Eval("/nonexistent/gold.jsonl", sentences: false, new StringWriter()));
+        Assert.Equal(2, NlpCommands.Eval(new CliArgs(["/nonexistent/gold.jsonl"], "sentences"), new StringWriter()));
+        Assert.Equal(2, NlpCommands.Eval(new CliArgs([path, "--model", "/nonexistent/ner.model"], "sentences"), new StringWriter()));
     }
 
     [Fact]

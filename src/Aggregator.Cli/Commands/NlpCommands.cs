@@ -75,19 +75,31 @@ public static class NlpCommands
         return exit;
     }
 
-    /// <summary><c>aggregator eval GOLD.jsonl [--sentences]</c>: tags every <c>{"id","text","entities":[{start,end,type}]}</c>
-    /// line and prints precision/recall/F1 per type and micro; the last line is <c>micro_f1=0.xxx</c>. Lines that share a
-    /// <c>"doc"</c> are tagged together as one article, as stories are; <c>--sentences</c> tags each line alone.</summary>
-    public static int Eval(string goldJsonlPath, bool sentences, TextWriter stdout)
+    /// <summary><c>aggregator eval GOLD.jsonl [--sentences] [--model FILE]</c>: tags every
+    /// <c>{"id","text","entities":[{start,end,type}]}</c> line and prints precision/recall/F1 per type and micro; the last
+    /// line is <c>micro_f1=0.xxx</c>. Lines that share a <c>"doc"</c> are tagged together as one article, as stories are;
+    /// <c>--sentences</c> tags each line alone. <c>--model</c> scores a model file (from <c>train --out</c>) instead of the
+    /// embedded one, with the embedded gazetteer.</summary>
+    public static int Eval(CliArgs args, TextWriter stdout)
     {
-        if (!File.Exists(goldJsonlPath))
+        if (args.Positional.Count != 1)
         {
-            stdout.WriteLine($"error: no such file: {goldJsonlPath}");
+            stdout.WriteLine("error: eval takes one gold file");
             return 2;
         }
+        string goldJsonlPath = args.Positional[0];
+        string? modelPath = args.Option("model");
+        foreach (var path in new[] { goldJsonlPath, modelPath })
+            if (path is not null && !File.Exists(path))
+            {
+                stdout.WriteLine($"error: no such file: {path}");
+                return 2;
+            }
+        bool sentences = args.Flag("sentences");
+        var pipeline = modelPath is null ? NerPipeline.Default : NerPipeline.LoadWithEmbeddedGazetteer(File.ReadAllBytes(modelPath));
         var docs = CorpusLoader.LoadJsonl(goldJsonlPath, joinDocuments: !sentences);
-        var report = NerEvaluator.Evaluate(NerPipeline.Default, docs);
-        stdout.WriteLine($"model={NerPipeline.Default.ModelVersion}");
+        var report = NerEvaluator.Evaluate(pipeline, docs);
+        stdout.WriteLine($"model={pipeline.ModelVersion}");
         stdout.WriteLine(sentences ? "unit=line" : "unit=article (lines of one doc tagged together)");
         stdout.WriteLine(report.ToText());
         stdout.Flush();
@@ -101,6 +113,7 @@ public static class NlpCommands
         string corpus = "src/Aggregator.Nlp/Training/Corpus";
         string gazetteer = "src/Aggregator.Nlp/Resources/gazetteer.tsv";
         string output = "src/Aggregator.Nlp/Resources/ner.model";
+        var options = new NerTrainerOptions();
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
@@ -112,9 +125,10 @@ public static class NlpCommands
                     case "--corpus": corpus = Next(); break;
                     case "--gazetteer": gazetteer = Next(); break;
                     case "--out": output = Next(); break;
+                    case "--no-headline-variants": options = options with { HeadlineVariants = false }; break;
                     default:
                         stdout.WriteLine($"error: unknown option {a}");
-                        stdout.WriteLine("usage: aggregator train [--corpus DIR] [--gazetteer FILE] [--out FILE]");
+                        stdout.WriteLine("usage: aggregator train [--corpus DIR] [--gazetteer FILE] [--out FILE] [--no-headline-variants]");
                         return 2;
                 }
             }
@@ -128,7 +142,7 @@ public static class NlpCommands
         if (!File.Exists(gazetteer)) { stdout.WriteLine($"error: gazetteer not found: {gazetteer}"); return 2; }
 
         var sw = Stopwatch.StartNew();
-        var result = NerTrainer.Train(corpus, gazetteer, log: stdout);
+        var result = NerTrainer.Train(corpus, gazetteer, options, stdout);
         foreach (var w in result.Warnings.Take(50)) stdout.WriteLine($"warning: {w}");
         if (result.Warnings.Count > 50) stdout.WriteLine($"warning: ... {result.Warnings.Count - 50} more");
         string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
