@@ -46,7 +46,7 @@ internal static class Program
                 _ => Fail($"unknown command '{args[0]}'\n{Usage}"),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FetchException or IOException)
+        catch (Exception e) when (e is ArgumentException or FetchException or IOException or Core.Extraction.MarkupLimitException)
         {
             return Fail(e.Message);
         }
