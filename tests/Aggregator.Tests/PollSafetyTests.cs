@@ -68,4 +68,47 @@ public sealed class PollSafetyTests
         Assert.True(second.NotBefore > DateTimeOffset.UtcNow.AddMinutes(feed.IntervalMinutes));
         Assert.False(PollSchedule.IsDue((await pipeline.Feeds.GetAsync(feed.Id))!, DateTimeOffset.UtcNow.AddMinutes(feed.IntervalMinutes)));
     }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("ftp://example.org/feed")]
+    [InlineData("http://[::1")]
+    public async Task A_redirect_to_something_not_http_ends_as_the_feeds_error(string location)
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await CreateAsync();
+        server.Map("/feed", context =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        });
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var report = await pipeline.PollAsync(feed);
+
+        Assert.Equal(Aggregator.Core.Ingestion.PollOutcome.Failed, report.Outcome);
+        var health = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        Assert.Equal(1, health.ConsecutiveFailures);
+        Assert.Contains("redirect", health.LastError);
+        Assert.True(health.NotBefore > DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_feed_declaring_an_unsupported_encoding_is_read_as_utf8()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await CreateAsync();
+        var xml = Rss("World", new Item("g1", "Talks resume in Doha", "http://example.org/1", "Envoys met.")).Replace("utf-8", "utf-7");
+        server.MapBytes("/utf7", System.Text.Encoding.UTF8.GetBytes(xml), "application/rss+xml");
+        server.MapBytes("/broken", System.Text.Encoding.UTF8.GetBytes(xml[..^20]), "application/rss+xml; charset=x-no-such-charset");
+
+        var read = await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/utf7")));
+        var broken = await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/broken")));
+
+        Assert.Equal(1, read.Stored);
+        Assert.Equal("Talks resume in Doha", (await pipeline.AllStoriesAsync()).Single().Title);
+        Assert.Equal(Aggregator.Core.Ingestion.PollOutcome.Failed, broken.Outcome);
+        Assert.Contains("'x-no-such-charset', which is not supported", broken.Errors.Single());
+    }
 }

@@ -14,7 +14,7 @@ public static class FetchingServices
     {
         services.Configure<FetchingOptions>(configuration.GetSection(FetchingOptions.Section));
         services.AddSingleton<HttpFetcher>();
-        services.AddHttpClient(HttpFetcher.ClientName, (sp, client) =>
+        var client = services.AddHttpClient(HttpFetcher.ClientName, (sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
                 client.Timeout = Timeout.InfiniteTimeSpan; // HttpFetcher owns the time budget, body included
@@ -27,15 +27,15 @@ public static class FetchingServices
                 {
                     AutomaticDecompression = DecompressionMethods.All,
                     ConnectTimeout = options.ConnectTimeout,
-                    AllowAutoRedirect = true,
-                    MaxAutomaticRedirections = options.MaxRedirects,
+                    AllowAutoRedirect = false, // RedirectHandler follows them
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                     MaxConnectionsPerServer = 8,
                     UseCookies = false,
                     ConnectCallback = (context, ct) => NetworkGuard.ConnectAsync(context.DnsEndPoint, options.AllowPrivateNetworks, ct),
                 };
-            })
-            .AddResilienceHandler("transient-retry", (builder, context) =>
+            });
+        // Outermost first: a retry follows the redirects again.
+        client.AddResilienceHandler("transient-retry", (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FetchingOptions>>().Value;
                 if (options.Retries <= 0) return;
@@ -55,6 +55,7 @@ public static class FetchingServices
                     }),
                 });
             });
+        client.AddHttpMessageHandler(sp => new RedirectHandler(sp.GetRequiredService<IOptions<FetchingOptions>>().Value.MaxRedirects));
         return services;
     }
 }

@@ -58,9 +58,27 @@ public sealed class FeedPoller(
         {
             return await RecordFailureAsync(feed, e.Message, status: 200, retryAfter: null, ct);
         }
-        var report = await IngestAsync(feed, parsed, fetchArticles, ct);
-        await RecordSuccessAsync(feed, fetched.Status, fetched.Validators, parsed.Format, ct);
-        return report;
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return await UnexpectedFailureAsync(feed, e, ct);
+        }
+        try
+        {
+            var report = await IngestAsync(feed, parsed, fetchArticles, ct);
+            await RecordSuccessAsync(feed, fetched.Status, fetched.Validators, parsed.Format, ct);
+            return report;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return await UnexpectedFailureAsync(feed, e, ct);
+        }
+    }
+
+    /// <summary>Whatever else goes wrong ends as the feed's error with back-off, never as a job that fails without a trace.</summary>
+    private Task<IngestionReport> UnexpectedFailureAsync(Feed feed, Exception e, CancellationToken ct)
+    {
+        log.LogError(e, "Poll of feed {FeedId} failed unexpectedly", feed.Id);
+        return RecordFailureAsync(feed, $"The poll failed: {e.Message}", status: null, retryAfter: null, ct);
     }
 
     /// <summary>Stores the new items of an already parsed feed (the CLI's file input enters here).</summary>

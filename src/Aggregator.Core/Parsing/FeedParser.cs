@@ -19,6 +19,18 @@ public static class FeedParser
     /// <exception cref="FeedParseException">Not a feed, even after repair; the message says why.</exception>
     public static ParsedFeed Parse(ReadOnlySpan<byte> body, string? charset, Uri? baseUrl)
     {
+        try
+        {
+            return ParseDecoded(body, charset, baseUrl);
+        }
+        catch (FeedParseException e) when (FeedText.UnusableCharsetNote(body, charset) is { } note)
+        {
+            throw new FeedParseException($"{e.Message} {note}", e);
+        }
+    }
+
+    private static ParsedFeed ParseDecoded(ReadOnlySpan<byte> body, string? charset, Uri? baseUrl)
+    {
         var text = FeedText.Decode(body, charset).TrimStart();
         if (text.Length == 0) throw new FeedParseException("The document is empty.");
         if (LooksLikeHtml(text))
