@@ -55,7 +55,7 @@ public sealed class CliTests
         server.MapContent("/rss", Fixtures.Read("feeds/world.rss.xml").Replace("https://news.example.org", server.BaseUrl));
 
         var (code, stdout, stderr) = await RunProcessAsync(["ingest", server.Url("/rss"), "--db", pipeline.DatabasePath],
-            new() { ["Fetching__AllowPrivateNetworks"] = "true" });
+            new() { ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8" });
 
         Assert.True(code == 0, stderr);
         var report = JsonDocument.Parse(stdout).RootElement;

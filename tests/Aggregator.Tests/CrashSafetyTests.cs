@@ -38,7 +38,7 @@ public sealed class CrashSafetyTests
         {
             ["Storage__Sqlite__Path"] = database,
             ["Feeds__SeedFile"] = Path.Combine(directory, "feeds.json"),
-            ["Fetching__AllowPrivateNetworks"] = "true",
+            ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Ingestion__PollLease"] = "00:00:02",
             ["Ingestion__MaxItemsPerPoll"] = "1000",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
@@ -92,7 +92,7 @@ public sealed class CrashSafetyTests
         {
             ["Storage__Sqlite__Path"] = database,
             ["Feeds__SeedFile"] = Path.Combine(directory, "feeds.json"),
-            ["Fetching__AllowPrivateNetworks"] = "true",
+            ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         };
 

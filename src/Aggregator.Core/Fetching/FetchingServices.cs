@@ -12,7 +12,12 @@ public static class FetchingServices
     /// <summary>Registers the "aggregator" HTTP client: address guard, decompression, redirects, retries of transient failures.</summary>
     public static IServiceCollection AddFetching(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<FetchingOptions>(configuration.GetSection(FetchingOptions.Section));
+        services.AddOptions<FetchingOptions>()
+            .Bind(configuration.GetSection(FetchingOptions.Section))
+            .Validate(o => o.AllowedNetworks.All(range => IPNetwork.TryParse(range.Trim(), out _)),
+                "Fetching:AllowedNetworks must hold CIDR ranges such as 127.0.0.0/8 or fd00::/8.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<FetchingOptions>>().Value));
         services.AddSingleton<HttpFetcher>();
         var client = services.AddHttpClient(HttpFetcher.ClientName, (sp, client) =>
             {
@@ -23,6 +28,7 @@ public static class FetchingServices
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
+                var guard = sp.GetRequiredService<NetworkGuard>();
                 return new SocketsHttpHandler
                 {
                     AutomaticDecompression = DecompressionMethods.All,
@@ -31,7 +37,7 @@ public static class FetchingServices
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                     MaxConnectionsPerServer = 8,
                     UseCookies = false,
-                    ConnectCallback = (context, ct) => NetworkGuard.ConnectAsync(context.DnsEndPoint, options.AllowPrivateNetworks, ct),
+                    ConnectCallback = (context, ct) => guard.ConnectAsync(context.DnsEndPoint, ct),
                 };
             });
         // Outermost first: a retry follows the redirects again.
