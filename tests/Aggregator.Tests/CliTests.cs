@@ -82,6 +82,23 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task A_proxy_in_the_environment_is_not_used_to_reach_a_private_destination()
+    {
+        // Were HTTP_PROXY honoured, the guard would check only the proxy's (allowed) address and pass any destination.
+        await using var proxy = await LocalServer.StartAsync();
+        proxy.MapContent("/page", Fixtures.ArticlePage("Internal", "What only the internal network should see."), "text/html");
+
+        var (code, _, stderr) = await RunProcessAsync(["extract", "http://10.255.255.1/page"], new()
+        {
+            ["HTTP_PROXY"] = proxy.BaseUrl, ["http_proxy"] = proxy.BaseUrl, ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
+        });
+
+        Assert.Equal(2, code);
+        Assert.Contains("not a public address", stderr);
+        Assert.Equal(0, proxy.HitsOn("/page"));
+    }
+
+    [Fact]
     public async Task Tag_reads_json_lines_and_writes_entities_with_exact_offsets()
     {
         const string input = """

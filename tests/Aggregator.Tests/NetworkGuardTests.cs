@@ -75,4 +75,60 @@ public sealed class NetworkGuardTests
         Assert.Equal(FetchFailure.Blocked, error.Kind);
         Assert.Equal(0, secret.HitsOn("/secret"));
     }
+
+    /// <summary>The local server plays the proxy: Kestrel reads a proxy request's absolute URL as its path.</summary>
+    private static Task<Pipeline> ThroughProxyAsync(LocalServer proxy) => Pipeline.CreateAsync(new()
+    {
+        ["Fetching:Proxy"] = proxy.BaseUrl,
+        ["Fetching:AllowedNetworks:0"] = "192.0.2.0/24", // not loopback: only the proxy may be reached there
+    });
+
+    [Fact]
+    public async Task A_configured_proxy_carries_requests_to_public_destinations()
+    {
+        await using var proxy = await LocalServer.StartAsync();
+        proxy.MapContent("/feed", "<rss version=\"2.0\"><channel><title>Via proxy</title></channel></rss>");
+        await using var pipeline = await ThroughProxyAsync(proxy);
+
+        var fetched = await pipeline.Get<HttpFetcher>().FetchAsync(new Uri("http://93.184.216.34/feed"), FetchKind.Feed);
+
+        Assert.Contains("Via proxy", System.Text.Encoding.UTF8.GetString(fetched.Body));
+        Assert.Equal(1, proxy.HitsOn("/feed"));
+    }
+
+    [Theory]
+    [InlineData("http://10.9.9.9/feed")]
+    [InlineData("http://127.0.0.1:9/feed")]
+    [InlineData("http://169.254.169.254/feed")]
+    [InlineData("http://[::1]/feed")]
+    public async Task Through_a_proxy_a_private_destination_is_refused_before_sending(string url)
+    {
+        await using var proxy = await LocalServer.StartAsync();
+        proxy.MapContent("/feed", "internal");
+        await using var pipeline = await ThroughProxyAsync(proxy);
+
+        var error = await Assert.ThrowsAsync<FetchException>(() => pipeline.Get<HttpFetcher>().FetchAsync(new Uri(url), FetchKind.Feed));
+
+        Assert.Equal(FetchFailure.Blocked, error.Kind);
+        Assert.Equal(0, proxy.HitsOn("/feed"));
+    }
+
+    [Fact]
+    public async Task Through_a_proxy_every_redirect_hop_is_checked()
+    {
+        await using var proxy = await LocalServer.StartAsync();
+        proxy.Map("/feed", context =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = "http://192.168.1.1/admin";
+            return Task.CompletedTask;
+        });
+        proxy.MapContent("/admin", "internal");
+        await using var pipeline = await ThroughProxyAsync(proxy);
+
+        var error = await Assert.ThrowsAsync<FetchException>(() => pipeline.Get<HttpFetcher>().FetchAsync(new Uri("http://93.184.216.34/feed"), FetchKind.Feed));
+
+        Assert.Equal(FetchFailure.Blocked, error.Kind);
+        Assert.Equal((1, 0), (proxy.HitsOn("/feed"), proxy.HitsOn("/admin")));
+    }
 }

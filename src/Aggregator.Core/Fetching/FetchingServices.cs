@@ -16,6 +16,8 @@ public static class FetchingServices
             .Bind(configuration.GetSection(FetchingOptions.Section))
             .Validate(o => o.AllowedNetworks.All(range => IPNetwork.TryParse(range.Trim(), out _)),
                 "Fetching:AllowedNetworks must hold CIDR ranges such as 127.0.0.0/8 or fd00::/8.")
+            .Validate(o => o.Proxy is null || o.ProxyUri is { Scheme: "http" or "https" },
+                "Fetching:Proxy must be an absolute http URL such as http://proxy.internal:3128.")
             .ValidateOnStart();
         services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<FetchingOptions>>().Value));
         services.AddSingleton<HttpFetcher>();
@@ -29,15 +31,24 @@ public static class FetchingServices
             {
                 var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
                 var guard = sp.GetRequiredService<NetworkGuard>();
+                var proxy = options.ProxyUri;
                 return new SocketsHttpHandler
                 {
+                    // No proxy unless configured: HTTP_PROXY in the environment would send every destination past the
+                    // connect callback, which then only ever sees the proxy's address.
+                    UseProxy = proxy is not null,
+                    Proxy = proxy is null ? null : new WebProxy(proxy) { BypassProxyOnLocal = false },
                     AutomaticDecompression = DecompressionMethods.All,
                     ConnectTimeout = options.ConnectTimeout,
                     AllowAutoRedirect = false, // RedirectHandler follows them
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                     MaxConnectionsPerServer = 8,
                     UseCookies = false,
-                    ConnectCallback = (context, ct) => guard.ConnectAsync(context.DnsEndPoint, ct),
+                    // Through a proxy the only connections are to the proxy, which the operator chose (ProxyDestinationGuard
+                    // checks the destinations); without one, every connection is to a destination.
+                    ConnectCallback = (context, ct) => IsProxy(context.DnsEndPoint, proxy)
+                        ? NetworkGuard.ConnectUncheckedAsync(context.DnsEndPoint, ct)
+                        : guard.ConnectAsync(context.DnsEndPoint, ct),
                 };
             });
         // Outermost first: a retry follows the redirects again.
@@ -62,6 +73,11 @@ public static class FetchingServices
                 });
             });
         client.AddHttpMessageHandler(sp => new RedirectHandler(sp.GetRequiredService<IOptions<FetchingOptions>>().Value.MaxRedirects));
+        client.AddHttpMessageHandler(sp => new ProxyDestinationGuard(
+            sp.GetRequiredService<NetworkGuard>(), sp.GetRequiredService<IOptions<FetchingOptions>>().Value.ProxyUri is not null));
         return services;
     }
+
+    private static bool IsProxy(DnsEndPoint endPoint, Uri? proxy) =>
+        proxy is not null && endPoint.Port == proxy.Port && string.Equals(endPoint.Host, proxy.IdnHost, StringComparison.OrdinalIgnoreCase);
 }

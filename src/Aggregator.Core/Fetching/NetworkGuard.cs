@@ -68,16 +68,22 @@ public sealed class NetworkGuard
     }
 
     /// <summary>Resolves the host and connects to its first allowed address; throws when every address is refused.</summary>
-    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken ct)
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken ct) =>
+        await ConnectToFirstAsync(await AllowedAddressesAsync(endPoint.Host, ct), endPoint.Port, ct);
+
+    /// <summary>Connects wherever the host resolves to: for the configured proxy only.</summary>
+    public static async ValueTask<Stream> ConnectUncheckedAsync(DnsEndPoint endPoint, CancellationToken ct) =>
+        await ConnectToFirstAsync(await ResolveAsync(endPoint.Host, ct), endPoint.Port, ct);
+
+    private static async ValueTask<Stream> ConnectToFirstAsync(IPAddress[] addresses, int port, CancellationToken ct)
     {
-        var allowed = await AllowedAddressesAsync(endPoint.Host, ct);
         Exception? last = null;
-        foreach (var address in allowed)
+        foreach (var address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), ct);
+                await socket.ConnectAsync(new IPEndPoint(address, port), ct);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException e)
@@ -86,7 +92,7 @@ public sealed class NetworkGuard
                 last = e;
             }
         }
-        throw last!;
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>Resolves the host; throws unless every address it has is allowed (a proxy would pick any of them).</summary>
