@@ -15,6 +15,7 @@ internal static class Program
           retag [--db PATH]                                     re-tag stories tagged by another model version
           bench ner                                             tokens/second of tokenize + tag
           bench ingest [--items N] [--feeds F] [--search-stories M]  ingestion stories/s and search latency
+          bench parse                                           parse times of hostile documents next to an ordinary feed
           bench queries [--stories N] [--db PATH | --postgres CS] analysts' query latency on N generated stories
           bench nodes --postgres CS [--items N] [--feeds F] [--workers 1,2,3] [--jobs J]
                                                                 stories/s of 1 SQLite process vs API + N workers on PostgreSQL
@@ -40,12 +41,13 @@ internal static class Program
                 "retag" => await RetagCommand.RunAsync(new CliArgs(rest), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "ner" => NlpCommands.BenchNer(Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "ingest" => await BenchIngestCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
+                "bench" when args.Length == 2 && args[1] == "parse" => BenchParseCommand.Run(Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "queries" => await BenchQueriesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "nodes" => await BenchNodesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 _ => Fail($"unknown command '{args[0]}'\n{Usage}"),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FetchException or IOException)
+        catch (Exception e) when (e is ArgumentException or FetchException or IOException or Core.Extraction.MarkupLimitException)
         {
             return Fail(e.Message);
         }

@@ -55,7 +55,7 @@ public sealed class CliTests
         server.MapContent("/rss", Fixtures.Read("feeds/world.rss.xml").Replace("https://news.example.org", server.BaseUrl));
 
         var (code, stdout, stderr) = await RunProcessAsync(["ingest", server.Url("/rss"), "--db", pipeline.DatabasePath],
-            new() { ["Fetching__AllowPrivateNetworks"] = "true" });
+            new() { ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8" });
 
         Assert.True(code == 0, stderr);
         var report = JsonDocument.Parse(stdout).RootElement;
@@ -79,6 +79,23 @@ public sealed class CliTests
         Assert.Equal(1, code);
         Assert.Contains("not a public address", JsonDocument.Parse(stdout).RootElement.GetProperty("errors")[0].GetString());
         Assert.Equal(0, server.HitsOn("/rss"));
+    }
+
+    [Fact]
+    public async Task A_proxy_in_the_environment_is_not_used_to_reach_a_private_destination()
+    {
+        // Were HTTP_PROXY honoured, the guard would check only the proxy's (allowed) address and pass any destination.
+        await using var proxy = await LocalServer.StartAsync();
+        proxy.MapContent("/page", Fixtures.ArticlePage("Internal", "What only the internal network should see."), "text/html");
+
+        var (code, _, stderr) = await RunProcessAsync(["extract", "http://10.255.255.1/page"], new()
+        {
+            ["HTTP_PROXY"] = proxy.BaseUrl, ["http_proxy"] = proxy.BaseUrl, ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
+        });
+
+        Assert.Equal(2, code);
+        Assert.Contains("not a public address", stderr);
+        Assert.Equal(0, proxy.HitsOn("/page"));
     }
 
     [Fact]

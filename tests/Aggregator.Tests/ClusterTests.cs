@@ -44,7 +44,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ["Storage__Provider"] = "Postgres",
             ["Storage__Postgres__ConnectionString"] = database.ConnectionString,
             ["Feeds__SeedFile"] = seedFile,
-            ["Fetching__AllowPrivateNetworks"] = "true",
+            ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Ingestion__FetchArticles"] = "false",
             ["Jobs__WorkerCount"] = "4",
             ["RateLimiting__Enabled"] = "false",

@@ -38,7 +38,7 @@ public sealed class CrashSafetyTests
         {
             ["Storage__Sqlite__Path"] = database,
             ["Feeds__SeedFile"] = Path.Combine(directory, "feeds.json"),
-            ["Fetching__AllowPrivateNetworks"] = "true",
+            ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Ingestion__PollLease"] = "00:00:02",
             ["Ingestion__MaxItemsPerPoll"] = "1000",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
@@ -70,6 +70,48 @@ public sealed class CrashSafetyTests
         finally
         {
             await second.KillAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Markup_nested_100000_deep_in_a_feed_title_an_item_or_an_article_page_leaves_the_service_up()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var deep = string.Concat(Enumerable.Repeat("<span>", 100_000));
+        var page = Fixtures.ArticlePage("Deep page", deep + "Envoys met in Doha.");
+        server.MapContent("/deep-page", page, "text/html");
+        server.MapContent("/title", Fixtures.Rss($"<![CDATA[{deep}Deep title]]>", new Fixtures.Item("t1", "Plain item", "http://example.org/t1", "Plain text.")));
+        server.MapContent("/item", Fixtures.Rss("Plain feed", new Fixtures.Item("i1", "Deep item", "http://example.org/i1", deep + "Deep summary.")));
+        server.MapContent("/page", Fixtures.Rss("Plain feed", new Fixtures.Item("p1", "Deep page", server.Url("/deep-page"), "The feed's summary.")));
+        var directory = Path.Combine(Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var database = Path.Combine(directory, "aggregator.db");
+        File.WriteAllText(Path.Combine(directory, "feeds.json"),
+            "[" + string.Join(",", new[] { "/title", "/item", "/page" }.Select(path => $$"""{ "name": "{{path}}", "url": "{{server.Url(path)}}" }""")) + "]");
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__Sqlite__Path"] = database,
+            ["Feeds__SeedFile"] = Path.Combine(directory, "feeds.json"),
+            ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        };
+
+        using var service = ServiceProcess.Start(environment);
+        try
+        {
+            await WaitForAsync(database, n => n == 3, TimeSpan.FromSeconds(90), service);
+            await using var connection = Open(database);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL") < 3 && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
+            Assert.False(service.HasExited, string.Join("\n", service.Output.TakeLast(20)));
+            Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL"));
+            Assert.Equal(["Deep summary.", "Plain text.", "The feed's summary."],
+                (await connection.QueryAsync<string>("SELECT text FROM stories ORDER BY text")).ToList());
+        }
+        finally
+        {
+            await service.KillAsync();
         }
     }
 

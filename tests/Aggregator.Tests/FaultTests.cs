@@ -180,6 +180,28 @@ public sealed class FaultTests
     [InlineData("::ffff:10.0.0.1", false)]
     [InlineData("64:ff9b::a00:1", false)]
     [InlineData("2002:c0a8:0101::1", false)]
+    [InlineData("::1%1", false)]                 // a scope id does not make loopback public
+    [InlineData("::%1", false)]
+    [InlineData("fe80::1%2", false)]
+    [InlineData("::8.8.8.8", false)]              // IPv4-compatible (deprecated)
+    [InlineData("::ffff:0:8.8.8.8", false)]       // IPv4-translated
+    [InlineData("2001::1", false)]                // Teredo
+    [InlineData("2001:2::1", false)]              // benchmarking
+    [InlineData("100::1", false)]                 // discard-only
+    [InlineData("2001:db8::1", false)]            // documentation
+    [InlineData("3fff::1", false)]
+    [InlineData("64:ff9b:1::a00:1", false)]       // local-use NAT64
+    [InlineData("5f00::1", false)]                // SRv6
+    [InlineData("fec0::1", false)]                // site-local
+    [InlineData("192.0.2.1", false)]              // TEST-NET-1
+    [InlineData("198.51.100.7", false)]           // TEST-NET-2
+    [InlineData("203.0.113.9", false)]            // TEST-NET-3
+    [InlineData("192.88.99.1", false)]            // 6to4 relay anycast (deprecated)
+    [InlineData("240.0.0.1", false)]
+    [InlineData("168.63.129.16", false)]          // Azure WireServer
+    [InlineData("fd00:ec2::254", false)]          // AWS metadata over IPv6
+    [InlineData("64:ff9b::808:808", true)]        // NAT64 of 8.8.8.8
+    [InlineData("2002:808:808::1", true)]         // 6to4 of 8.8.8.8
     [InlineData("93.184.216.34", true)]
     [InlineData("8.8.8.8", true)]
     [InlineData("2606:4700:4700::1111", true)]
@@ -194,7 +216,7 @@ public sealed class FaultTests
     [InlineData("http://169.254.169.254/latest/meta-data/")]
     public async Task Private_targets_are_refused_before_any_connection(string url)
     {
-        await using var pipeline = await Pipeline.CreateAsync(new() { ["Fetching:AllowPrivateNetworks"] = "false" });
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Fetching:AllowedNetworks:0"] = "192.0.2.0/24" });
 
         var error = await Assert.ThrowsAsync<FetchException>(() => pipeline.Get<HttpFetcher>().FetchAsync(new Uri(url), FetchKind.Feed));
 

@@ -47,7 +47,7 @@ public static class BenchIngestCommand
         using var host = CliHost.Build(new Dictionary<string, string?>
         {
             ["Storage:Sqlite:Path"] = db,
-            ["Fetching:AllowPrivateNetworks"] = "true",
+            ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8", // the benchmark's own feed server, on loopback only
             ["Ingestion:MaxItemsPerPoll"] = "100000",
         });
         var services = host.Services;

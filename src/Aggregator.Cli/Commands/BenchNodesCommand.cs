@@ -36,7 +36,7 @@ public static class BenchNodesCommand
             var common = new Dictionary<string, string>
             {
                 ["Feeds__SeedFile"] = seedFile,
-                ["Fetching__AllowPrivateNetworks"] = "true",
+                ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8",
                 ["Ingestion__MaxItemsPerPoll"] = "100000",
                 ["RateLimiting__Enabled"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",

@@ -11,8 +11,10 @@ public static class ArticleExtractor
     /// <summary>Below this much text an extraction is judged poor and the feed's own content is preferred.</summary>
     public const int MinimumTextLength = 200;
 
+    /// <exception cref="MarkupLimitException">The page nests too deep or is too large to parse safely.</exception>
     public static ExtractedArticle Extract(string html, Uri url)
     {
+        MarkupGuard.EnsureWithin(html, MarkupLimits.Page);
         // new Reader(url, html) parses the given text; Reader.ParseArticle(url, html) would download the URL instead.
         var article = new Reader(url.AbsoluteUri, html).GetArticle();
         var text = HtmlText.Normalize(article.TextContent ?? "");

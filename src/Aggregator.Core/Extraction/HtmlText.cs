@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -17,32 +18,70 @@ public static class HtmlText
     public static string ToPlainText(string html)
     {
         if (html.IndexOfAny(['<', '&']) < 0) return Normalize(html);
+        // Markup nested too deep for a parser to build in reasonable time still has its text, read from the tokens.
+        if (MarkupGuard.Check(html, MarkupLimits.Fragment) is not null) return Normalize(TextOfTokens(html));
         // The HTML parser decodes entities in text nodes; decoding again would turn "&amp;lt;" into "<".
         var document = Parser.ParseDocument("<body>" + html);
         var builder = new StringBuilder(html.Length);
-        Append(document.Body!, builder);
+        AppendText(document.Body!, builder);
         return Normalize(builder.ToString());
     }
 
-    private static void Append(INode node, StringBuilder builder)
+    /// <summary>
+    /// The text under a node, depth first with a stack of its own: a tree nests as deep as its markup says, and a
+    /// recursive walk would let the markup decide how deep the call stack goes.
+    /// </summary>
+    internal static void AppendText(INode root, StringBuilder builder)
     {
-        foreach (var child in node.ChildNodes)
+        var pending = new Stack<(INode Node, bool Closing)>();
+        PushChildren(root, pending);
+        while (pending.TryPop(out var entry))
         {
-            switch (child)
+            switch (entry.Node)
             {
                 case IText text:
                     builder.Append(text.Data);
                     break;
+                case IElement when entry.Closing:
+                    builder.Append('\n');
+                    break;
                 case IElement element when Skipped.Contains(element.LocalName):
                     break;
                 case IElement element:
-                    var block = Blocks.Contains(element.LocalName);
-                    if (block) builder.Append('\n');
-                    Append(element, builder);
-                    if (block) builder.Append('\n');
+                    if (Blocks.Contains(element.LocalName))
+                    {
+                        builder.Append('\n');
+                        pending.Push((element, true));
+                    }
+                    PushChildren(element, pending);
                     break;
             }
         }
+    }
+
+    private static void PushChildren(INode node, Stack<(INode, bool)> pending)
+    {
+        var children = node.ChildNodes;
+        for (var i = children.Length - 1; i >= 0; i--) pending.Push((children[i], false));
+    }
+
+    /// <summary>Text without a tree: the text between tags, a line break at each block tag, raw text of skipped elements left out.</summary>
+    private static string TextOfTokens(string html)
+    {
+        var builder = new StringBuilder(html.Length);
+        var tokens = new MarkupTokenizer(html);
+        while (tokens.Next(out var token))
+        {
+            if (token.Kind == MarkupTokenKind.Text)
+            {
+                builder.Append(WebUtility.HtmlDecode(html.Substring(token.Start, token.Length)));
+                continue;
+            }
+            var name = tokens.NameOf(token).ToString();
+            if (Blocks.Contains(name)) builder.Append('\n');
+            if (token.Kind == MarkupTokenKind.StartTag && Skipped.Contains(name)) tokens.SkipRawText(name);
+        }
+        return builder.ToString();
     }
 
     /// <summary>Collapses runs of spaces within lines and keeps at most one blank line between paragraphs.</summary>

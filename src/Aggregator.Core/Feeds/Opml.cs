@@ -1,6 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 using Aggregator.Core.Model;
+using Aggregator.Core.Parsing;
 
 namespace Aggregator.Core.Feeds;
 
@@ -9,24 +10,28 @@ public static class Opml
 {
     public sealed record Outline(string? Url, string? Title);
 
-    /// <summary>Every outline with an xmlUrl, at any depth.</summary>
-    /// <exception cref="InvalidDataException">The document is not OPML.</exception>
+    /// <summary>Every outline with an xmlUrl, at any depth, read as a stream within <see cref="ParseLimits.Default"/>.</summary>
+    /// <exception cref="InvalidDataException">The document is not OPML, or exceeds the limits.</exception>
     public static IReadOnlyList<Outline> Read(Stream stream)
     {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-        XDocument document;
+        var budget = ParseLimits.Default.Start();
+        var outlines = new List<Outline>();
         try
         {
             using var reader = XmlReader.Create(stream, settings);
-            document = XDocument.Load(reader);
+            if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "opml")
+                throw new InvalidDataException("The document is not OPML: its root element is not <opml>.");
+            do
+            {
+                if (budget.Problem(reader) is { } problem) throw new InvalidDataException($"The OPML document cannot be imported: {problem}");
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "outline" && reader.GetAttribute("xmlUrl") is { } url)
+                    outlines.Add(new Outline(url, reader.GetAttribute("title") ?? reader.GetAttribute("text")));
+            }
+            while (reader.Read());
         }
         catch (XmlException e) { throw new InvalidDataException($"The OPML document is not valid XML: {e.Message}", e); }
-        if (document.Root?.Name.LocalName != "opml")
-            throw new InvalidDataException("The document is not OPML: its root element is not <opml>.");
-        return document.Descendants("outline")
-            .Where(o => o.Attribute("xmlUrl") is not null)
-            .Select(o => new Outline((string?)o.Attribute("xmlUrl"), (string?)o.Attribute("title") ?? (string?)o.Attribute("text")))
-            .ToList();
+        return outlines;
     }
 
     public static string Write(IEnumerable<Feed> feeds)

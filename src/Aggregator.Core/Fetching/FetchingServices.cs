@@ -12,9 +12,16 @@ public static class FetchingServices
     /// <summary>Registers the "aggregator" HTTP client: address guard, decompression, redirects, retries of transient failures.</summary>
     public static IServiceCollection AddFetching(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<FetchingOptions>(configuration.GetSection(FetchingOptions.Section));
+        services.AddOptions<FetchingOptions>()
+            .Bind(configuration.GetSection(FetchingOptions.Section))
+            .Validate(o => o.AllowedNetworks.All(range => IPNetwork.TryParse(range.Trim(), out _)),
+                "Fetching:AllowedNetworks must hold CIDR ranges such as 127.0.0.0/8 or fd00::/8.")
+            .Validate(o => o.Proxy is null || o.ProxyUri is { Scheme: "http" or "https" },
+                "Fetching:Proxy must be an absolute http URL such as http://proxy.internal:3128.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<FetchingOptions>>().Value));
         services.AddSingleton<HttpFetcher>();
-        services.AddHttpClient(HttpFetcher.ClientName, (sp, client) =>
+        var client = services.AddHttpClient(HttpFetcher.ClientName, (sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
                 client.Timeout = Timeout.InfiniteTimeSpan; // HttpFetcher owns the time budget, body included
@@ -23,19 +30,29 @@ public static class FetchingServices
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<FetchingOptions>>().Value;
+                var guard = sp.GetRequiredService<NetworkGuard>();
+                var proxy = options.ProxyUri;
                 return new SocketsHttpHandler
                 {
+                    // No proxy unless configured: HTTP_PROXY in the environment would send every destination past the
+                    // connect callback, which then only ever sees the proxy's address.
+                    UseProxy = proxy is not null,
+                    Proxy = proxy is null ? null : new WebProxy(proxy) { BypassProxyOnLocal = false },
                     AutomaticDecompression = DecompressionMethods.All,
                     ConnectTimeout = options.ConnectTimeout,
-                    AllowAutoRedirect = true,
-                    MaxAutomaticRedirections = options.MaxRedirects,
+                    AllowAutoRedirect = false, // RedirectHandler follows them
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                     MaxConnectionsPerServer = 8,
                     UseCookies = false,
-                    ConnectCallback = (context, ct) => NetworkGuard.ConnectAsync(context.DnsEndPoint, options.AllowPrivateNetworks, ct),
+                    // Through a proxy the only connections are to the proxy, which the operator chose (ProxyDestinationGuard
+                    // checks the destinations); without one, every connection is to a destination.
+                    ConnectCallback = (context, ct) => IsProxy(context.DnsEndPoint, proxy)
+                        ? NetworkGuard.ConnectUncheckedAsync(context.DnsEndPoint, ct)
+                        : guard.ConnectAsync(context.DnsEndPoint, ct),
                 };
-            })
-            .AddResilienceHandler("transient-retry", (builder, context) =>
+            });
+        // Outermost first: a retry follows the redirects again.
+        client.AddResilienceHandler("transient-retry", (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FetchingOptions>>().Value;
                 if (options.Retries <= 0) return;
@@ -55,6 +72,12 @@ public static class FetchingServices
                     }),
                 });
             });
+        client.AddHttpMessageHandler(sp => new RedirectHandler(sp.GetRequiredService<IOptions<FetchingOptions>>().Value.MaxRedirects));
+        client.AddHttpMessageHandler(sp => new ProxyDestinationGuard(
+            sp.GetRequiredService<NetworkGuard>(), sp.GetRequiredService<IOptions<FetchingOptions>>().Value.ProxyUri is not null));
         return services;
     }
+
+    private static bool IsProxy(DnsEndPoint endPoint, Uri? proxy) =>
+        proxy is not null && endPoint.Port == proxy.Port && string.Equals(endPoint.Host, proxy.IdnHost, StringComparison.OrdinalIgnoreCase);
 }

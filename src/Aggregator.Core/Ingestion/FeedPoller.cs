@@ -36,6 +36,7 @@ public sealed class FeedPoller(
 
     private async Task<IngestionReport> PollLeasedAsync(Feed feed, bool fetchArticles, CancellationToken ct)
     {
+        await RecordAttemptAsync(feed, ct);
         var validators = new Validators(feed.Health.ETag, feed.Health.LastModified);
         FetchResult fetched;
         ParsedFeed parsed;
@@ -57,9 +58,27 @@ public sealed class FeedPoller(
         {
             return await RecordFailureAsync(feed, e.Message, status: 200, retryAfter: null, ct);
         }
-        var report = await IngestAsync(feed, parsed, fetchArticles, ct);
-        await RecordSuccessAsync(feed, fetched.Status, fetched.Validators, parsed.Format, ct);
-        return report;
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return await UnexpectedFailureAsync(feed, e, ct);
+        }
+        try
+        {
+            var report = await IngestAsync(feed, parsed, fetchArticles, ct);
+            await RecordSuccessAsync(feed, fetched.Status, fetched.Validators, parsed.Format, ct);
+            return report;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return await UnexpectedFailureAsync(feed, e, ct);
+        }
+    }
+
+    /// <summary>Whatever else goes wrong ends as the feed's error with back-off, never as a job that fails without a trace.</summary>
+    private Task<IngestionReport> UnexpectedFailureAsync(Feed feed, Exception e, CancellationToken ct)
+    {
+        log.LogError(e, "Poll of feed {FeedId} failed unexpectedly", feed.Id);
+        return RecordFailureAsync(feed, $"The poll failed: {e.Message}", status: null, retryAfter: null, ct);
     }
 
     /// <summary>Stores the new items of an already parsed feed (the CLI's file input enters here).</summary>
@@ -132,6 +151,26 @@ public sealed class FeedPoller(
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Written before anything that can go wrong, as a failure that the end of the poll overwrites: a poll that takes
+    /// the process down with it (or is killed) then shows as a failure, and a feed that does it twice in a row rests
+    /// as any failing feed does, instead of being due again, and again fatal, the moment the process restarts.
+    /// </summary>
+    private Task RecordAttemptAsync(Feed feed, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var failures = feed.Health.ConsecutiveFailures + 1;
+        return feeds.RecordHealthAsync(feed.Id, feed.Health with
+        {
+            LastAttemptAt = now,
+            LastError = $"The poll started at {now:yyyy-MM-dd HH:mm:ss}Z has not finished: it is still running, or the process stopped during it.",
+            ConsecutiveFailures = failures,
+            // One interrupted poll may be the process's own end (a deploy, a kill), so the feed may be polled again as
+            // soon as the process is back; after that the rest grows as for any failure.
+            NotBefore = failures > 1 ? now + Backoff.Delay(failures, TimeSpan.FromMinutes(feed.IntervalMinutes), options.Value.MaxBackoff) : null,
+        }, ct);
     }
 
     private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct)

@@ -57,7 +57,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
             var html = FeedText.Decode(page.Body, page.Charset);
             return (ArticleExtractor.Extract(html, page.FinalUrl), null);
         }
-        catch (FetchException e)
+        catch (Exception e) when (e is FetchException or MarkupLimitException)
         {
             return (null, $"{link}: {e.Message} Used the feed's content.");
         }

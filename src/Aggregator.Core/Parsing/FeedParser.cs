@@ -16,8 +16,21 @@ public static class FeedParser
     private static readonly XmlReaderSettings NoDtd = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
 
     /// <param name="baseUrl">Where the document came from; relative links resolve against it.</param>
-    /// <exception cref="FeedParseException">Not a feed, even after repair; the message says why.</exception>
-    public static ParsedFeed Parse(ReadOnlySpan<byte> body, string? charset, Uri? baseUrl)
+    /// <param name="limits">Nesting, attributes and time the parse may take (<see cref="ParseLimits.Default"/>).</param>
+    /// <exception cref="FeedParseException">Not a feed, even after repair, or over the limits; the message says why.</exception>
+    public static ParsedFeed Parse(ReadOnlySpan<byte> body, string? charset, Uri? baseUrl, ParseLimits? limits = null)
+    {
+        try
+        {
+            return ParseDecoded(body, charset, baseUrl, (limits ?? ParseLimits.Default).Start());
+        }
+        catch (FeedParseException e) when (FeedText.UnusableCharsetNote(body, charset) is { } note)
+        {
+            throw new FeedParseException($"{e.Message} {note}", e);
+        }
+    }
+
+    private static ParsedFeed ParseDecoded(ReadOnlySpan<byte> body, string? charset, Uri? baseUrl, ParseBudget budget)
     {
         var text = FeedText.Decode(body, charset).TrimStart();
         if (text.Length == 0) throw new FeedParseException("The document is empty.");
@@ -32,14 +45,15 @@ public static class FeedParser
         else
         {
             var xml = FeedRepair.Repair(text);
-            EnsureNoDtd(xml);
+            if (budget.Limits.AttributeProblem(xml) is { } problem) throw new FeedParseException(problem);
+            EnsureNoDtdWithin(xml, budget);
             feed = Read(xml);
         }
         if (feed.Type == FeedType.Unknown)
             throw new FeedParseException("The document is XML but not a feed: its root is not rss, RDF, feed or a JSON Feed.");
 
         var feedLink = Resolve(baseUrl, feed.Link) is { } link ? new Uri(link) : baseUrl;
-        var items = feed.Items.Select(item => ToItem(item, feedLink)).ToList();
+        var items = feed.Items.Select(item => ToItem(item, feedLink, budget)).ToList();
         return new ParsedFeed(FormatName(feed.Type), Clean(feed.Title), feedLink?.AbsoluteUri, items);
     }
 
@@ -57,13 +71,17 @@ public static class FeedParser
         }
     }
 
-    /// <summary>Belt and braces after <see cref="FeedRepair"/>: FeedReader processes DTDs, so none may reach it.</summary>
-    private static void EnsureNoDtd(string xml)
+    /// <summary>
+    /// Belt and braces after <see cref="FeedRepair"/>: FeedReader processes DTDs, so none may reach it. Also where the
+    /// document's shape is checked against the limits, in one streaming pass, before FeedReader builds a tree of it.
+    /// </summary>
+    private static void EnsureNoDtdWithin(string xml, ParseBudget budget)
     {
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), NoDtd);
-            while (reader.Read()) { }
+            while (reader.Read())
+                if (budget.Problem(reader) is { } problem) throw new FeedParseException(problem);
         }
         catch (XmlException e)
         {
@@ -74,8 +92,9 @@ public static class FeedParser
     private static bool LooksLikeHtml(string text) =>
         text.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
 
-    private static ParsedItem ToItem(FeedItem item, Uri? feedLink)
+    private static ParsedItem ToItem(FeedItem item, Uri? feedLink, ParseBudget budget)
     {
+        if (budget.OverTime() is { } problem) throw new FeedParseException(problem);
         var link = Resolve(feedLink, item.Link);
         var title = Clean(item.Title);
         var published = FeedDates.Parse(item.PublishingDateString)

@@ -16,23 +16,85 @@ public static partial class FeedRepair
     {
         var start = xml.IndexOf('<');
         if (start > 0) xml = xml[start..];
-        xml = Doctype().Replace(xml, "");
         xml = XmlDeclaration().Replace(xml, "<?xml version=\"1.0\"?>", 1);
-        xml = FixEntitiesOutsideCData(xml);
+        xml = MendMarkup(xml);
         return RemoveInvalidCharacters(xml);
     }
 
-    /// <summary>CDATA sections are literal text: an ampersand there is already right.</summary>
-    private static string FixEntitiesOutsideCData(string xml)
+    /// <summary>
+    /// One forward pass: CDATA sections and comments are literal text and stay as they are (an ampersand there is
+    /// already right, a "&lt;!DOCTYPE" there is text); DOCTYPEs elsewhere are removed; entities are mended in the rest.
+    /// Every search starts where the last one ended, so the pass is linear whatever the document holds.
+    /// </summary>
+    private static string MendMarkup(string xml)
     {
         var builder = new StringBuilder(xml.Length + 64);
-        var position = 0;
-        foreach (Match cdata in CData().Matches(xml))
+        var plainFrom = 0;
+        var at = 0;
+        // Once a DOCTYPE runs to the end unclosed, the document is refused anyway: looking again from each later
+        // "<!DOCTYPE" would make the pass quadratic.
+        var doctypesClose = true;
+        while ((at = xml.IndexOf('<', at)) >= 0)
         {
-            builder.Append(Entity().Replace(xml[position..cdata.Index], FixEntity)).Append(cdata.Value);
-            position = cdata.Index + cdata.Length;
+            var rest = xml.AsSpan(at);
+            int end;
+            bool keep;
+            if (rest.StartsWith("<![CDATA[")) (end, keep) = (EndOf(xml, at + 9, "]]>"), true);
+            else if (rest.StartsWith("<!--")) (end, keep) = (EndOf(xml, at + 4, "-->"), true);
+            else if (doctypesClose && rest.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+            {
+                (end, keep) = (DoctypeEnd(xml, at + 9), false);
+                doctypesClose = end >= 0;
+                if (!doctypesClose)
+                {
+                    at++;
+                    continue;
+                }
+            }
+            else
+            {
+                at++;
+                continue;
+            }
+            builder.Append(Entity().Replace(xml[plainFrom..at], FixEntity));
+            if (keep) builder.Append(xml, at, end - at);
+            plainFrom = at = end;
         }
-        return builder.Append(Entity().Replace(xml[position..], FixEntity)).ToString();
+        return builder.Append(Entity().Replace(xml[plainFrom..], FixEntity)).ToString();
+    }
+
+    /// <summary>Just past the terminator, or the end of the text when it never comes.</summary>
+    private static int EndOf(string xml, int from, string terminator)
+    {
+        var at = xml.IndexOf(terminator, from, StringComparison.Ordinal);
+        return at < 0 ? xml.Length : at + terminator.Length;
+    }
+
+    /// <summary>
+    /// Just past the DOCTYPE's closing '&gt;': outside quoted identifiers and the internal subset, whose declarations
+    /// may hold quoted '&gt;' and ']' and comments. -1 when it never closes (the strict reader then refuses the DTD).
+    /// </summary>
+    private static int DoctypeEnd(string xml, int from)
+    {
+        var quote = '\0';
+        var inSubset = false;
+        for (var at = from; at < xml.Length; at++)
+        {
+            var c = xml[at];
+            if (quote != '\0')
+            {
+                if (c == quote) quote = '\0';
+            }
+            else if (c is '"' or '\'') quote = c;
+            else if (inSubset && c == '<' && xml.AsSpan(at).StartsWith("<!--"))
+            {
+                at = EndOf(xml, at + 4, "-->") - 1;
+            }
+            else if (c == '[') inSubset = true;
+            else if (c == ']') inSubset = false;
+            else if (c == '>' && !inSubset) return at + 1;
+        }
+        return -1;
     }
 
     private static string FixEntity(Match match)
@@ -58,12 +120,6 @@ public static partial class FeedRepair
             if (c is '\t' or '\n' or '\r' || (c >= ' ' && c != '\uFFFE' && c != '\uFFFF')) builder.Append(c);
         return builder.ToString();
     }
-
-    [GeneratedRegex(@"<!DOCTYPE(?:[^\[>]|\[(?:[^\]""']|""[^""]*""|'[^']*')*\])*>", RegexOptions.IgnoreCase)]
-    private static partial Regex Doctype();
-
-    [GeneratedRegex(@"<!\[CDATA\[[\s\S]*?\]\]>")]
-    private static partial Regex CData();
 
     [GeneratedRegex(@"^<\?xml[^>]*\?>")]
     private static partial Regex XmlDeclaration();

@@ -56,8 +56,18 @@ public static partial class FeedText
     private static Encoding? EncodingFor(string? charset)
     {
         if (string.IsNullOrWhiteSpace(charset)) return null;
+        // Unknown names throw ArgumentException, known but unsupported ones (utf-7) NotSupportedException.
         try { return Encoding.GetEncoding(charset.Trim().Trim('"', '\'')); }
-        catch (ArgumentException) { return null; }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException) { return null; }
+    }
+
+    /// <summary>Says which declared charset (HTTP header, then XML declaration) could not be used, if one could not.</summary>
+    public static string? UnusableCharsetNote(ReadOnlySpan<byte> bytes, string? headerCharset)
+    {
+        foreach (var declared in new[] { headerCharset, DeclaredCharset(bytes) })
+            if (!string.IsNullOrWhiteSpace(declared) && EncodingFor(declared) is null)
+                return $"The feed declares the encoding '{declared.Trim()}', which is not supported; it was read as UTF-8 (or Windows-1252).";
+        return null;
     }
 
     private static string? DeclaredCharset(ReadOnlySpan<byte> bytes)

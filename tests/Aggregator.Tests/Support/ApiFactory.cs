@@ -20,7 +20,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Storage:Sqlite:Path"] = Path.Combine(Directory, "aggregator.db"),
             ["Storage:SettleTime"] = "00:00:00", // polling shows stories at once; the store suite tests the settle time
             ["Feeds:SeedFile"] = SeedFile,
-            ["Fetching:AllowPrivateNetworks"] = "true",
+            ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8", // the tests' own servers, on loopback only
             ["Jobs:RunServer"] = "false",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;

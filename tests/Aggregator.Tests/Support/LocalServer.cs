@@ -21,10 +21,11 @@ public sealed class LocalServer : IAsyncDisposable
 
     private LocalServer(WebApplication app) => _app = app;
 
-    public static async Task<LocalServer> StartAsync()
+    /// <param name="url">Where to listen: loopback and a free port unless another is given.</param>
+    public static async Task<LocalServer> StartAsync(string url = "http://127.0.0.1:0")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel().UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new LocalServer(app);
