@@ -12,7 +12,7 @@ internal static class Program
           tag                                                   JSON Lines {"id","text"} on stdin -> entities per line
           eval GOLD.jsonl [--sentences] [--model FILE]          precision, recall, F1 against gold entities (lines of one "doc" as one article)
           train [--corpus DIR] [--gazetteer FILE] [--out FILE]  rebuild the NER model from the corpus
-          retag [--db PATH]                                     re-tag stories tagged by another model version
+          retag [--db PATH] [--all]                             re-tag (and resolve again) stories tagged by another model, or all
           bench ner                                             tokens/second of tokenize + tag
           bench ingest [--items N] [--feeds F] [--search-stories M]  ingestion stories/s and search latency
           bench parse                                           parse times of hostile documents next to an ordinary feed
@@ -38,7 +38,7 @@ internal static class Program
                 "tag" => NlpCommands.Tag(Console.In, Console.Out),
                 "eval" => NlpCommands.Eval(new CliArgs(rest, "sentences"), Console.Out),
                 "train" => NlpCommands.Train(args[1..], Console.Out),
-                "retag" => await RetagCommand.RunAsync(new CliArgs(rest), Console.Out),
+                "retag" => await RetagCommand.RunAsync(new CliArgs(rest, "all"), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "ner" => NlpCommands.BenchNer(Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "ingest" => await BenchIngestCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "parse" => BenchParseCommand.Run(Console.Out),

@@ -1,4 +1,5 @@
 using Aggregator.Core.Dedup;
+using Aggregator.Core.Entities;
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Model;
@@ -10,14 +11,15 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Core.Ingestion;
 
 /// <summary>
-/// One poll of one feed, the whole pipeline: fetch → parse → dedup → (extract, tag: <see cref="StoryBuilder"/>) → store,
-/// then the feed's health. The Hangfire job, the API's refresh and the CLI all come through here.
+/// One poll of one feed, the whole pipeline: fetch → parse → dedup → (extract, tag: <see cref="StoryBuilder"/>) →
+/// resolve entities (<see cref="EntityDirectory"/>) → store, then the feed's health. The Hangfire job, the API's refresh and the CLI all come through here.
 /// </summary>
 public sealed class FeedPoller(
     HttpFetcher fetcher,
     StoryBuilder builder,
     IFeedStore feeds,
     IStoryStore stories,
+    EntityDirectory entities,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
     ILogger<FeedPoller> log)
@@ -105,8 +107,14 @@ public sealed class FeedPoller(
                     if (outcome.Duplicate) duplicates++;
                     continue;
                 }
-                var (_, result) = await stories.SaveAsync(outcome.Story, ct);
-                if (result == SaveResult.Stored) stored++;
+                // Resolved here, just before storing in feed order, so that each story sees the entities of those before it.
+                var story = await entities.ResolveAsync(outcome.Story, ct);
+                var (_, result) = await stories.SaveAsync(story, ct);
+                if (result == SaveResult.Stored)
+                {
+                    stored++;
+                    entities.Observe(story.Mentions, story.Published);
+                }
                 else duplicates++;
             }
             catch (Exception e) when (e is not OperationCanceledException)

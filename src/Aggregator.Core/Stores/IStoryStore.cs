@@ -7,6 +7,9 @@ public enum SaveResult { Stored, Duplicate }
 /// <summary>A story an incoming item already became, and whether this feed is already linked to it under the item's GUID.</summary>
 public sealed record ExistingStory(long StoryId, bool InThisFeed);
 
+/// <summary>A stored story as re-tagging needs it.</summary>
+public sealed record StoryToTag(long Id, string Title, string Text, DateTimeOffset Published);
+
 public interface IStoryStore
 {
     /// <summary>The story an item already became: same GUID in this feed, or else the same canonical link.</summary>
@@ -27,8 +30,8 @@ public interface IStoryStore
     /// <summary>Replaces a story's mentions (re-tagging after a model change) and records the tagger version.</summary>
     Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default);
 
-    /// <summary>Stories not tagged by this tagger version, in id order after <paramref name="afterId"/>.</summary>
-    Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default);
+    /// <summary>Stories not tagged by this tagger version (every story when null), in id order after <paramref name="afterId"/>.</summary>
+    Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default);
 
     Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
     Task<Story?> GetAsync(long id, CancellationToken ct = default);

@@ -18,17 +18,47 @@ public abstract class SqlDatabase
     /// <summary>Entity ids and aliases this process has seen committed to this database.</summary>
     internal KnownEntities KnownEntities { get; } = new();
 
-    /// <summary>Condition: the entity's name equals <c>@name</c> in any case (as its unique key compares names).</summary>
-    internal abstract string EntityNameEquals { get; }
+    /// <summary>The provider's full-text search of stories.</summary>
+    internal abstract StorySearch Search { get; }
 
     /// <summary>The stories table as <c>s</c>, read through its narrow (id, entity_terms) index.</summary>
     internal abstract string StoryEntityLists { get; }
 
-    /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
-    internal abstract string AliasEquals { get; }
+    /// <summary>
+    /// Locks the entity rows that an edit changes until it commits, in id order (PostgreSQL; a SQLite transaction
+    /// holds the whole database already).
+    /// </summary>
+    internal abstract Task LockEntitiesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids);
 
-    /// <summary>Condition: <c>alias</c> starts with the LIKE pattern <c>@prefix</c> in any case (escape character '\').</summary>
-    internal abstract string AliasStartsWith { get; }
+    /// <summary>The database refused a story_entities row for an entity merged meanwhile (the writer read entities before the merge).</summary>
+    internal abstract bool IsMergedEntityError(DbException exception);
+
+    /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
+    private const int TransientRetries = 3;
+
+    /// <summary>
+    /// Runs the work in one transaction, again from the start when the database aborts it as transient, or refuses a
+    /// row of an entity merged meanwhile (what this process remembers of entities is forgotten first).
+    /// </summary>
+    internal async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (DbException e) when (attempt < TransientRetries && (e.IsTransient || IsMergedEntityError(e)))
+            {
+                // Disposing the transaction rolls it back (if the failed commit has not already): then the next attempt.
+                if (IsMergedEntityError(e)) KnownEntities.Forget(-1);
+            }
+        }
+    }
 
     /// <summary>Applies the migrations not applied yet, each in its own transaction, in version order.</summary>
     public async Task MigrateAsync(CancellationToken ct = default)
@@ -42,11 +72,21 @@ public abstract class SqlDatabase
             if (applied.Contains(version)) continue;
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(sql, transaction: transaction);
+            if (FollowUps.TryGetValue(name[(name.IndexOf('_') + 1)..], out var followUp)) await followUp(this, connection, transaction);
             await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                 new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
             await transaction.CommitAsync(ct);
         }
     }
+
+    /// <summary>
+    /// What a migration (named without its version, alike for both providers) needs done in code right after its
+    /// script, in its transaction: entity keys are folded by the application, never by SQL.
+    /// </summary>
+    private static readonly Dictionary<string, Func<SqlDatabase, DbConnection, DbTransaction, Task>> FollowUps = new()
+    {
+        ["entity_identity"] = EntityKeyBackfill.RunAsync,
+    };
 
     /// <summary>Keeps other processes from migrating at the same time until disposed (nodes may start together).</summary>
     protected abstract Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct);

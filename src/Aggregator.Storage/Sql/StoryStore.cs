@@ -14,8 +14,6 @@ namespace Aggregator.Storage.Sql;
 /// </summary>
 internal sealed class StoryStore(SqlDatabase database, StorySearch search, StorageOptions options, TimeProvider clock) : IStoryStore
 {
-    /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
-    private const int TransientRetries = 3;
     /// <summary>Ids tried for one story when concurrent writers take the same publication millisecond.</summary>
     private const int IdAttempts = 32;
 
@@ -51,14 +49,19 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
     public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
         (await SaveManyAsync([story], ct))[0];
 
-    public Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default) =>
-        InTransactionAsync<IReadOnlyList<(long, SaveResult)>>(async (connection, transaction, entities) =>
+    public async Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default)
+    {
+        var (results, entities) = await database.InTransactionAsync(async (connection, transaction) =>
         {
+            var entities = new EntityBatch(database, connection, transaction);
             var results = new List<(long, SaveResult)>(stories.Count);
             foreach (var story in stories)
                 results.Add(await SaveOneAsync(connection, transaction, entities, story));
-            return results;
+            return (results, entities);
         }, ct);
+        entities.Committed();
+        return results;
+    }
 
     private async Task<(long, SaveResult)> SaveOneAsync(DbConnection connection, DbTransaction transaction, EntityBatch entities, NewStory story)
     {
@@ -72,7 +75,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, existing.StoryId);
                 return (existing.StoryId, SaveResult.Duplicate);
             }
-            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(story.Mentions));
+            var resolved = await entities.ResolveAsync(story.Mentions);
+            var entityTerms = EntityTerms.Of(resolved.Ids);
             long id;
             // The next id of the story's millisecond; when all of its ids are taken (a feed dating thousands of items
             // alike), the next millisecond's.
@@ -104,57 +108,39 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 }, transaction);
             if (stored is null) continue;
             await LinkAsync(connection, transaction, story.FeedId, story.Guid, id);
-            await entities.AddMentionsAsync(id, story.Mentions);
+            await entities.AddMentionsAsync(id, resolved);
             return (id, SaveResult.Stored);
         }
         throw new InvalidOperationException($"Story '{story.Guid}' lost the race for an id {IdAttempts} times.");
     }
 
-    public Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default) =>
-        InTransactionAsync(async (connection, transaction, entities) =>
+    public async Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default)
+    {
+        var entities = await database.InTransactionAsync(async (connection, transaction) =>
         {
+            var entities = new EntityBatch(database, connection, transaction);
             // The story_entities triggers take the old mentions out of the counts as the rows go.
             await connection.ExecuteAsync("""
                 DELETE FROM story_entities WHERE story_id = @storyId;
                 DELETE FROM mentions WHERE story_id = @storyId;
                 """, new { storyId }, transaction);
-            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(mentions));
+            var resolved = await entities.ResolveAsync(mentions);
             await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
-                new { storyId, taggerVersion, entityTerms }, transaction);
-            await entities.AddMentionsAsync(storyId, mentions);
-            return true;
+                new { storyId, taggerVersion, entityTerms = EntityTerms.Of(resolved.Ids) }, transaction);
+            await entities.AddMentionsAsync(storyId, resolved);
+            return entities;
         }, ct);
-
-    /// <summary>Runs the work in one transaction, again from the start when the database aborts it as transient.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var connection = await database.OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                var entities = new EntityBatch(database, connection, transaction);
-                var result = await work(connection, transaction, entities);
-                await transaction.CommitAsync(ct);
-                entities.Committed();
-                return result;
-            }
-            catch (DbException e) when (e.IsTransient && attempt < TransientRetries)
-            {
-                // Disposing the transaction rolls it back (if the failed commit has not already): then the next attempt.
-            }
-        }
+        entities.Committed();
     }
 
-    public async Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<(long, string, string)>("""
+        return (await connection.QueryAsync<(long Id, string Title, string Text)>("""
             SELECT id, title, text FROM stories
-            WHERE id > @afterId AND (tagger_version IS NULL OR tagger_version <> @taggerVersion)
+            WHERE id > @afterId AND (@taggerVersion IS NULL OR tagger_version IS NULL OR tagger_version <> @taggerVersion)
             ORDER BY id LIMIT @limit
-            """, new { afterId, taggerVersion, limit })).ToList();
+            """, new { afterId, taggerVersion, limit })).Select(s => new StoryToTag(s.Id, s.Title, s.Text, StoryIds.Published(s.Id))).ToList();
     }
 
     public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
@@ -165,7 +151,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         // earlier but commits later (concurrent writers, or a smaller id in the same millisecond) is in by then, so a
         // poller never steps past a story it has not been shown.
         var settledMs = Ms(clock.GetUtcNow() - options.SettleTime);
-        var rows = await search.FindAsync(connection, query, offset, settledMs, ct);
+        var rows = await search.FindAsync(connection, await WithMergedAsync(connection, query), offset, settledMs, ct);
         var page = rows.Take(query.Limit).ToList();
         var feeds = await FeedsOfAsync(connection, page.Select(r => r.id).ToList());
         string? next = null;
@@ -191,15 +177,31 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         return new StoryPage(items, next, high.Encode());
     }
 
+    /// <summary>
+    /// Each entity filter with the entities merged into its entities: stories list the entities their mentions were
+    /// stored under, which a merge leaves as they are.
+    /// </summary>
+    private static async Task<StoryQuery> WithMergedAsync(DbConnection connection, StoryQuery query)
+    {
+        if (query.EntityFilters.Count == 0) return query;
+        var ids = query.EntityFilters.SelectMany(f => f).Distinct().ToList();
+        var merged = (await connection.QueryAsync<(long Id, long Into)>(
+            $"SELECT id, merged_into FROM entities WHERE merged_into IN ({string.Join(',', ids)})")).ToLookup(e => e.Into, e => e.Id);
+        return merged.Count == 0 ? query
+            : query with { EntityFilters = query.EntityFilters.Select(f => (IReadOnlyList<long>)f.Concat(f.SelectMany(id => merged[id])).Distinct().ToList()).ToList() };
+    }
+
     public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version FROM stories WHERE id = @id", new { id });
         if (row is null) return null;
         var feeds = await FeedsOfAsync(connection, [id]);
+        // Each mention under the live entity its entity is or was merged into; those of ignored entities are hidden.
         var mentions = await connection.QueryAsync<MentionRow>("""
-            SELECT m.field, m.start, m."end", m.text, e.type, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id
-            WHERE m.story_id = @id ORDER BY m.field, m.start
+            SELECT m.field, m.start, m."end", m.text, r.type, r.name FROM mentions m
+            JOIN entities e ON e.id = m.entity_id JOIN entities r ON r.id = coalesce(e.merged_into, e.id)
+            WHERE m.story_id = @id AND NOT r.ignored ORDER BY m.field, m.start
             """, new { id });
         return new Story
         {
@@ -248,7 +250,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var counts = await connection.QuerySingleAsync<(long Stories, long Feeds, long Entities, long Failing)>("""
             SELECT (SELECT story_count FROM data_version WHERE id = 1),
                    (SELECT count(*) FROM feeds WHERE deleted_at IS NULL),
-                   (SELECT count(*) FROM entities WHERE story_count > 0),
+                   (SELECT count(*) FROM entities WHERE story_count > 0 AND NOT ignored),
                    (SELECT count(*) FROM feeds WHERE deleted_at IS NULL AND consecutive_failures > 0)
             """);
         var perHour = (await connection.QueryAsync<(long Bucket, long Count)>("""
