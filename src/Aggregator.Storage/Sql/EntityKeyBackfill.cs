@@ -4,9 +4,9 @@ using Dapper;
 namespace Aggregator.Storage.Sql;
 
 /// <summary>
-/// Fills in the keys of the entities and aliases stored before keys existed (migration "entity_identity"). Entities
-/// whose names become the same key are one entity by the new rule: each is merged into the one of that key with the
-/// most stories, recorded in the edit log like an analyst's merge.
+/// Fills in the keys of the entities and aliases stored without one (before migration "entity_identity" made keys).
+/// Entities whose names become the same key are one entity by the new rule: each is merged into the one of that key
+/// with the most stories, recorded in the edit log like an analyst's merge.
 /// </summary>
 internal static class EntityKeyBackfill
 {

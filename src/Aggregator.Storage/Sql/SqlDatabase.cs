@@ -72,21 +72,18 @@ public abstract class SqlDatabase
             if (applied.Contains(version)) continue;
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(sql, transaction: transaction);
-            if (FollowUps.TryGetValue(name[(name.IndexOf('_') + 1)..], out var followUp)) await followUp(this, connection, transaction);
             await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                 new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
             await transaction.CommitAsync(ct);
         }
+        // Keys are folded by the application, never by SQL: those of rows stored without one (before the migration that
+        // made keys, or by an older version of the service) are filled in now.
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            await EntityKeyBackfill.RunAsync(this, connection, transaction);
+            await transaction.CommitAsync(ct);
+        }
     }
-
-    /// <summary>
-    /// What a migration (named without its version, alike for both providers) needs done in code right after its
-    /// script, in its transaction: entity keys are folded by the application, never by SQL.
-    /// </summary>
-    private static readonly Dictionary<string, Func<SqlDatabase, DbConnection, DbTransaction, Task>> FollowUps = new()
-    {
-        ["entity_identity"] = EntityKeyBackfill.RunAsync,
-    };
 
     /// <summary>Keeps other processes from migrating at the same time until disposed (nodes may start together).</summary>
     protected abstract Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct);

@@ -1,5 +1,6 @@
 using Aggregator.Core.Model;
 using Aggregator.Nlp;
+using Dapper;
 
 namespace Aggregator.Tests.Stores;
 
@@ -294,5 +295,44 @@ public abstract partial class StoreContractTests
         Assert.Equal([id], (await Entities.ListAsync(new EntityQuery { Prefix = "uru" })).Select(e => e.Id));
         Assert.Equal(2, (await Entities.GetAsync(id))!.Stories);
         Assert.Single(await Entities.ResolveAsync("un", EntityType.Organization));
+    }
+
+    [SkippableFact]
+    public async Task Migrating_fills_in_keys_stored_without_them_and_merges_names_that_became_one()
+    {
+        // As an older version stored them: "São Paulo" in one story; "Sao Paulo", then a twin of it, in another.
+        var wire = await FeedAsync("Wire");
+        var accented = new Named("São Paulo", EntityType.Location);
+        var first = await StoreAsync(About(wire.Id, Base, accented));
+        var second = await StoreAsync(Draft(wire.Id, Base.AddHours(1), text: "Sao Paulo voted."));
+        var kept = await IdOfAsync(accented);
+        var database = Pipeline.Get<Aggregator.Storage.Sql.SqlDatabase>();
+        long twin;
+        await using (var connection = await database.OpenAsync())
+        {
+            twin = await connection.ExecuteScalarAsync<long>("INSERT INTO entities (name, type) VALUES ('Sao Paulo', 'LOCATION') RETURNING id");
+            await connection.ExecuteAsync("""
+                INSERT INTO entity_aliases (alias, entity_id) VALUES ('Sao Paulo', @twin);
+                INSERT INTO mentions (story_id, field, start, "end", entity_id, text) VALUES (@second, 1, 0, 9, @twin, 'Sao Paulo');
+                INSERT INTO story_entities (entity_id, story_id, mentions) VALUES (@twin, @second, 1);
+                UPDATE stories SET entity_terms = @terms WHERE id = @second;
+                UPDATE entities SET key = NULL WHERE id = @kept;
+                UPDATE entity_aliases SET key = NULL WHERE entity_id = @kept;
+                """, new { twin, second, kept, terms = $"e{twin}" });
+        }
+
+        await Migrator.MigrateAsync();
+
+        Assert.Equal(kept, (await Entities.GetAsync(twin))!.MergedInto);
+        Assert.Equal([kept], await Entities.ResolveAsync("sao paulo", EntityType.Location));
+        Assert.Equal((2L, 2L), ((await Entities.GetAsync(kept))!.Mentions, (await Entities.GetAsync(kept))!.Stories));
+        Assert.Equal([second, first], await IdsAsync(new StoryQuery { EntityFilters = [[kept]] }));
+        var edit = Assert.Single(await Entities.EditsAsync(kept, 10));
+        Assert.Equal((EntityEditKind.Merge, twin), (edit.Kind, edit.EntityId));
+        Assert.StartsWith("migration", edit.Actor);
+        await AssertCountsExactAsync([first, second]);
+        var after = await StoreAsync(About(wire.Id, Base.AddHours(2), new Named("SAO PAULO", EntityType.Location))); // written after: the same entity
+        Assert.Equal(3L, (await Entities.GetAsync(kept))!.Stories);
+        await AssertCountsExactAsync([first, second, after]);
     }
 }
