@@ -14,9 +14,10 @@ internal static class Program
           train [--corpus DIR] [--gazetteer FILE] [--out FILE]  rebuild the NER model from the corpus
           retag [--db PATH] [--all]                             re-tag (and resolve again) stories tagged by another model, or all
           bench ner                                             tokens/second of tokenize + tag
-          bench ingest [--items N] [--feeds F] [--search-stories M]  ingestion stories/s and search latency
+          bench ingest [--items N] [--feeds F] [--rounds R] [--search-stories M]  ingestion stories/s (resolution off, on) and search latency
           bench parse                                           parse times of hostile documents next to an ordinary feed
           bench queries [--stories N] [--db PATH | --postgres CS] analysts' query latency on N generated stories
+          bench entities [--stories N] [--seed S]                 entities per real-world entity and wrong joins, resolution off and on
           bench nodes --postgres CS [--items N] [--feeds F] [--workers 1,2,3] [--jobs J]
                                                                 stories/s of 1 SQLite process vs API + N workers on PostgreSQL
         """;
@@ -43,6 +44,7 @@ internal static class Program
                 "bench" when args.Length >= 2 && args[1] == "ingest" => await BenchIngestCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "parse" => BenchParseCommand.Run(Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "queries" => await BenchQueriesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
+                "bench" when args.Length >= 2 && args[1] == "entities" => await BenchEntitiesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "nodes" => await BenchNodesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 _ => Fail($"unknown command '{args[0]}'\n{Usage}"),
             };

@@ -74,7 +74,7 @@ public class EntityResolutionTests
     }
 
     [Fact]
-    public void First_and_last_name_without_the_middle_joins_the_full_name_when_it_has_the_stories()
+    public void First_and_last_name_and_the_name_with_a_middle_join_whichever_of_them_has_the_stories()
     {
         var index = Index(Entry("Donald J. Trump", EntityType.Person, 12));
         var established = Index(Entry("Donald J. Trump", EntityType.Person, 2), Entry("Donald Trump", EntityType.Person, 50));
@@ -82,6 +82,8 @@ public class EntityResolutionTests
         Assert.Equal([("Donald J. Trump", EntityType.Person)], Resolve(index, Mention("Donald Trump", EntityType.Person)));
         Assert.Equal([("Donald Trump", EntityType.Person)], Resolve(established, Mention("Donald Trump", EntityType.Person)));
         Assert.Equal([("Hunter Trump", EntityType.Person)], Resolve(index, Mention("Hunter Trump", EntityType.Person)));
+        Assert.Equal([("Donald Trump", EntityType.Person)], Resolve(established, Mention("Donald J. Trump", EntityType.Person))); // and the other way
+        Assert.Equal([("Donald J. Trump", EntityType.Person)], Resolve(index, Mention("Donald J. Trump", EntityType.Person)));
     }
 
     [Fact]

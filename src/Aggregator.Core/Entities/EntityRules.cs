@@ -11,9 +11,10 @@ namespace Aggregator.Core.Entities;
 /// dominates it (<see cref="DominanceFactor"/> times the stories of the name's entity of this type, and at least
 /// <see cref="MinStoriesToDominate"/>) and the story says it only a few times (under <see cref="StrongEvidence"/>).</item>
 /// <item>An entity an analyst named (curated) keeps its exact name.</item>
-/// <item>Otherwise the fuller entities the name may be short for: those that have it as an alias, people whose
-/// surname, end of name or first-and-last name it is, and organisations or places whose initials it spells, the
-/// last three among those seen within <see cref="Window"/> of the story. The most mentioned of them is taken when
+/// <item>Otherwise the entities the name may be another form of: those that have it as an alias, people whose
+/// surname, end of name or first-and-last name it is (and, for a name with a middle, the person known by its first
+/// and last name alone), and organisations or places whose initials it spells, the ones found by rule among those
+/// seen within <see cref="Window"/> of the story. The most mentioned of them is taken when
 /// it dominates the others; it replaces an entity of exactly this name when that is a single word or an acronym (a
 /// surname alone is a fragment) or has fewer stories.</item>
 /// <item>Otherwise the entity of exactly this name; otherwise, when the fuller entities were too many to choose, a
@@ -75,11 +76,14 @@ public sealed class EntityRules
 
     private IEnumerable<EntityIndex.Known> FullerForms(EntityIndex index, string name, string key, EntityType type, DateTimeOffset published)
     {
-        var words = EntityKey.Words(key).Length;
+        var words = EntityKey.Words(key);
         var byRule = type == EntityType.Person ? index.PeopleNamed(key)
             : EntityIndex.Acronym(name) is { } acronym ? index.WithAcronym(type, acronym) : [];
+        // A name with a middle is also the person known by first and last name alone, when that one is more mentioned.
+        var byFirstAndLast = type == EntityType.Person && words.Length >= 3 && index.ByName(type, words[0] + " " + words[^1]) is { } known ? [known] : Array.Empty<EntityIndex.Known>();
         return index.WithAlias(type, key)
-            .Concat(byRule.Where(k => EntityKey.Words(k.Key).Length > words && k.LastSeen >= published - Window))
+            .Concat(byRule.Where(k => EntityKey.Words(k.Key).Length > words.Length && k.LastSeen >= published - Window))
+            .Concat(byFirstAndLast.Where(k => k.LastSeen >= published - Window))
             .Distinct();
     }
 

@@ -199,7 +199,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var feeds = await FeedsOfAsync(connection, [id]);
         // Each mention under the live entity its entity is or was merged into; those of ignored entities are hidden.
         var mentions = await connection.QueryAsync<MentionRow>("""
-            SELECT m.field, m.start, m."end", m.text, r.type, r.name FROM mentions m
+            SELECT m.field, m.start, m."end", m.text, r.type, r.name, r.id FROM mentions m
             JOIN entities e ON e.id = m.entity_id JOIN entities r ON r.id = coalesce(e.merged_into, e.id)
             WHERE m.story_id = @id AND NOT r.ignored ORDER BY m.field, m.start
             """, new { id });
@@ -217,7 +217,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             TaggerVersion = row.tagger_version,
             Feeds = feeds.TryGetValue(id, out var list) ? list : [],
             Mentions = mentions.Select(m => new StoryMention((StoryField)m.field, (int)m.start, (int)m.end,
-                EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name)).ToList(),
+                EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name) { EntityId = m.id }).ToList(),
         };
     }
 
@@ -273,7 +273,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
 
     private sealed record HighWater(long first_seen, long id);
 
-    private sealed record MentionRow(long field, long start, long end, string text, string type, string name);
+    private sealed record MentionRow(long field, long start, long end, string text, string type, string name, long id);
 
     private sealed class StoryRow
     {

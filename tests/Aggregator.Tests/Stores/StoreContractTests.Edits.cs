@@ -43,13 +43,14 @@ public abstract partial class StoreContractTests
     /// </summary>
     private async Task AssertCountsExactAsync(IReadOnlyCollection<long> storyIds)
     {
-        var mentions = new List<(long Story, string Name, EntityType Type)>();
+        var mentions = new List<(long Story, string Name, EntityType Type, long Entity)>();
         foreach (var id in storyIds)
-            mentions.AddRange((await Stories.GetAsync(id))!.Mentions.Select(m => (id, m.Canonical, m.Type)));
+            mentions.AddRange((await Stories.GetAsync(id))!.Mentions.Select(m => (id, m.Canonical, m.Type, m.EntityId!.Value)));
         var expected = mentions.GroupBy(m => (m.Name, m.Type)).ToList();
         foreach (var entity in expected)
         {
             var id = Assert.Single(await Entities.ResolveAsync(entity.Key.Name, entity.Key.Type));
+            Assert.All(entity, m => Assert.Equal(id, m.Entity));
             var detail = (await Entities.GetAsync(id))!;
             var stories = entity.Select(m => m.Story).Distinct().Order().ToList();
             Assert.Equal((entity.Key.Name, (long)entity.Count(), (long)stories.Count), (detail.Name, detail.Mentions, detail.Stories));
