@@ -143,4 +143,20 @@ public sealed class FeedsApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    /// <summary>
+    /// Another app of the same process, built after this one and disposed before this one schedules a feed (as tests
+    /// running side by side do), must not leave Hangfire logging through its disposed LoggerFactory.
+    /// </summary>
+    [Fact]
+    public async Task A_feed_is_scheduled_after_another_app_of_the_process_came_and_went()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        await using (var other = new ApiFactory()) other.CreateClient();
+
+        var created = await client.PostAsJsonAsync("/api/feeds", new { url = "https://example.org/after.xml" });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
 }

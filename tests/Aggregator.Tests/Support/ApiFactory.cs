@@ -30,4 +30,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>
+    /// Hangfire logs through one provider per process, the LoggerFactory of the app configured last: once that app is
+    /// disposed, the other apps of a test run would fail making a logger from it. They log nowhere instead.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+    }
 }
