@@ -114,12 +114,6 @@ internal sealed class EntityBatch(SqlDatabase database, DbConnection connection,
     private Task<EntityRow?> LiveAsync(object parameters) => connection.QuerySingleOrDefaultAsync<EntityRow>(
         "SELECT id, ignored FROM entities WHERE type = @type AND key = @key AND merged_into IS NULL", parameters, transaction);
 
-    /// <summary>A class, not a positional record: Dapper converts SQLite's integer flags to bool only for properties.</summary>
-    private sealed class EntityRow
-    {
-        public long id { get; set; }
-        public bool ignored { get; set; }
-    }
 
     /// <summary>Inserts the rows (values in the order of <paramref name="table"/>'s columns), skipping any already there.</summary>
     public static async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, List<object?[]> rows)

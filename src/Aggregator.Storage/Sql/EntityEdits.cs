@@ -270,8 +270,8 @@ internal sealed class EntityEdits(SqlDatabase database, StorySearch search, Time
     private static async Task<long[]> SubtreeAsync(DbConnection connection, DbTransaction transaction, long id) =>
         (await connection.QueryAsync<long>("SELECT id FROM entities WHERE merged_into = @id", new { id }, transaction)).Append(id).ToArray();
 
-    public static async Task<EntityRecord> EntityAsync(DbConnection connection, DbTransaction? transaction, long id) =>
-        await connection.QuerySingleOrDefaultAsync<EntityRecord>(
+    public static async Task<EntityRow> EntityAsync(DbConnection connection, DbTransaction? transaction, long id) =>
+        await connection.QuerySingleOrDefaultAsync<EntityRow>(
             "SELECT id, name, key, type, merged_into, ignored, curated, story_count FROM entities WHERE id = @id", new { id }, transaction)
         ?? throw new KeyNotFoundException($"There is no entity {id}.");
 
@@ -346,26 +346,4 @@ internal sealed class EntityEdits(SqlDatabase database, StorySearch search, Time
         public EntityEdit ToEdit() => new(id, DateTimeOffset.FromUnixTimeMilliseconds(at), actor, Enum.Parse<EntityEditKind>(kind), entity_id, other_id, summary,
             undone_at is { } u ? DateTimeOffset.FromUnixTimeMilliseconds(u) : null, undone_by);
     }
-}
-
-/// <summary>An entity row as edits read it. A class: Dapper converts SQLite's integer flags to bool only for properties.</summary>
-internal sealed class EntityRecord
-{
-    public long id { get; set; }
-    public string name { get; set; } = "";
-    public string? key { get; set; }
-    public string type { get; set; } = "";
-    public long? merged_into { get; set; }
-    public bool ignored { get; set; }
-    public bool curated { get; set; }
-    public long story_count { get; set; }
-
-    public long Id => id;
-    public string Name => name;
-    public string Key => key ?? EntityBatch.KeyOf(name);
-    public EntityType Type => EntityTypes.TryParse(type, out var parsed) ? parsed : EntityType.Organization;
-    public long? MergedInto => merged_into;
-    public bool Ignored => ignored;
-    public bool Curated => curated;
-    public long Stories => story_count;
 }

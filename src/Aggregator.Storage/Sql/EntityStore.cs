@@ -67,7 +67,7 @@ internal sealed class EntityStore(SqlDatabase database, EntityEdits edits) : IEn
         // Story ids encode publication time, so the first and last story ids are the first and last appearances.
         var first = await connection.ExecuteScalarAsync<long?>("SELECT story_id FROM story_entities WHERE entity_id = @id ORDER BY story_id LIMIT 1", new { id });
         var last = await connection.ExecuteScalarAsync<long?>("SELECT story_id FROM story_entities WHERE entity_id = @id ORDER BY story_id DESC LIMIT 1", new { id });
-        return new EntityDetail(entity.id, entity.name, ParseType(entity.type), aliases, entity.mention_count, entity.story_count,
+        return new EntityDetail(entity.Id, entity.Name, entity.Type, aliases, entity.mention_count, entity.Stories,
             first is { } f ? StoryIds.Published(f) : null, last is { } l ? StoryIds.Published(l) : null)
         {
             MergedInto = entity.merged_into,
@@ -228,10 +228,10 @@ internal sealed class EntityStore(SqlDatabase database, EntityEdits edits) : IEn
         var aliases = (await connection.QueryAsync<(long EntityId, string Alias)>(
                 $"SELECT a.entity_id, a.alias FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE {filter}", parameters))
             .ToLookup(a => a.EntityId, a => a.Alias);
-        var entities = await connection.QueryAsync<DirectoryRow>(
+        var entities = await connection.QueryAsync<EntityRow>(
             $"SELECT e.id, e.name, e.type, e.story_count, e.last_story_id, e.ignored, e.curated FROM entities e WHERE {filter}", parameters);
-        return new EntityDirectoryLoad(entities.Select(e => new DirectoryEntry(e.id, e.name, ParseType(e.type), aliases[e.id].ToList(), e.story_count,
-            StoryIds.Published(e.last_story_id), e.ignored, e.curated)).ToList(), changes);
+        return new EntityDirectoryLoad(entities.Select(e => new DirectoryEntry(e.Id, e.Name, e.Type, aliases[e.id].ToList(), e.Stories,
+            StoryIds.Published(e.last_story_id), e.Ignored, e.Curated)).ToList(), changes);
     }
 
     public async Task<EntityChanges> ChangesAsync(CancellationToken ct = default)
@@ -275,29 +275,6 @@ internal sealed class EntityStore(SqlDatabase database, EntityEdits edits) : IEn
         }, ct);
         database.KnownEntities.Forget(version);
         return done;
-    }
-
-    private sealed class DirectoryRow
-    {
-        public long id { get; set; }
-        public string name { get; set; } = "";
-        public string type { get; set; } = "";
-        public long story_count { get; set; }
-        public long last_story_id { get; set; }
-        public bool ignored { get; set; }
-        public bool curated { get; set; }
-    }
-
-    private sealed class EntityRow
-    {
-        public long id { get; set; }
-        public string name { get; set; } = "";
-        public string type { get; set; } = "";
-        public long mention_count { get; set; }
-        public long story_count { get; set; }
-        public long? merged_into { get; set; }
-        public bool ignored { get; set; }
-        public bool curated { get; set; }
     }
 
     private static EntityType ParseType(string type) => EntityTypes.TryParse(type, out var parsed) ? parsed : EntityType.Organization;
