@@ -109,6 +109,7 @@ public static class BenchQueriesCommand
     private static async Task GenerateAsync(IServiceProvider services, IStoryStore stories, int from, int count, DateTimeOffset now, TextWriter stdout)
     {
         var (feed, _) = await services.GetRequiredService<IFeedStore>().AddAsync(new FeedDefinition("https://bench.example/rss", "Bench"), true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var start = from; start < count; start += Batch)
         {
@@ -117,7 +118,8 @@ public static class BenchQueriesCommand
             if ((start / Batch) % 200 == 0)
                 Console.Error.WriteLine($"generated {start + batch.Count} stories, {(start + batch.Count - from) / clock.Elapsed.TotalSeconds:0}/s");
         }
-        await stdout.WriteLineAsync($"generated {count - from} stories in {clock.Elapsed.TotalSeconds:0} s ({(count - from) / clock.Elapsed.TotalSeconds:0}/s)");
+        await stdout.WriteLineAsync($"generated {count - from} stories in {clock.Elapsed.TotalSeconds:0} s ({(count - from) / clock.Elapsed.TotalSeconds:0}/s, " +
+                                    $"{(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / (count - from):0.00} CPU ms/story)");
     }
 
     /// <summary>A story of about 120 words with 20 mentions of Zipf-chosen entities, published over the last year;
