@@ -28,6 +28,7 @@ public sealed class EntityIndex
         public string Name { get; } = name;
         public EntityType Type { get; } = type;
         public string Key { get; } = key;
+        public int Words { get; } = EntityKey.Words(key).Length;
         public long Stories { get; set; }
         public DateTimeOffset LastSeen { get; set; }
         public bool Ignored { get; set; }
@@ -130,9 +131,10 @@ public sealed class EntityIndex
         return initials.Length >= 2 ? initials : null;
     }
 
+    /// <summary>Adds the entity under the key: each entity comes once under each of its keys (new entities, new aliases).</summary>
     private static void Append<TKey>(Dictionary<TKey, List<Known>> index, TKey key, Known known) where TKey : notnull
     {
         if (!index.TryGetValue(key, out var list)) index[key] = list = [];
-        if (!list.Contains(known)) list.Add(known);
+        list.Add(known);
     }
 }

@@ -82,7 +82,7 @@ public sealed class EntityRules
         // A name with a middle is also the person known by first and last name alone, when that one is more mentioned.
         var byFirstAndLast = type == EntityType.Person && words.Length >= 3 && index.ByName(type, words[0] + " " + words[^1]) is { } known ? [known] : Array.Empty<EntityIndex.Known>();
         return index.WithAlias(type, key)
-            .Concat(byRule.Where(k => EntityKey.Words(k.Key).Length > words.Length && k.LastSeen >= published - Window))
+            .Concat(byRule.Where(k => k.Words > words.Length && k.LastSeen >= published - Window))
             .Concat(byFirstAndLast.Where(k => k.LastSeen >= published - Window))
             .Distinct();
     }
