@@ -431,8 +431,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Stories.FindExistingAsync(daily.Id, story.Guid, null)); // a GUID means something only within its feed
         Assert.Null(await Stories.FindExistingAsync(wire.Id, "unknown", "https://news.example.org/unknown"));
 
-        await Stories.LinkAsync(daily.Id, "daily-7", id);
-        await Stories.LinkAsync(daily.Id, "daily-7", id); // again: harmless
+        await Stories.LinkAsync(daily.Id, "daily-7", "Daily's title", id);
+        await Stories.LinkAsync(daily.Id, "daily-7", "Daily's title", id); // again: harmless
 
         Assert.Equal(new ExistingStory(id, true), await Stories.FindExistingAsync(daily.Id, "daily-7", null));
         Assert.Equal([wire.Id, daily.Id], (await Stories.GetAsync(id))!.Feeds.Select(f => f.Id).Order());
@@ -459,7 +459,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         };
         var before = DateTimeOffset.UtcNow;
         var id = await StoreAsync(story);
-        await Stories.LinkAsync(daily.Id, "daily-guid", id);
+        await Stories.LinkAsync(daily.Id, "daily-guid", null, id);
         var bare = await StoreAsync(Draft(wire.Id, Base) with { Link = null, TaggerVersion = null, Extraction = ExtractionStatus.NotAttempted });
 
         var read = (await Stories.GetAsync(id))!;
