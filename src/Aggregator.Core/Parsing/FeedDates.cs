@@ -288,7 +288,7 @@ public static partial class FeedDates
 
     /// <summary>
     /// W3DTF and ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD (and Google's YYYY-0MM-DD), YYYYMMDD, YYYY-DDD; the two-digit-year
-    /// forms YY-MM-DD, YYMMDD, -YYMM, -YY-MM, YYDDD; then an optional time (T or space) and zone.
+    /// forms YY-MM-DD, YYMMDD, -YYMM, -YY-MM, YYDDD; then an optional time (T or space) with an optional zone.
     /// </summary>
     [GeneratedRegex("""
         ^(?:
@@ -297,8 +297,8 @@ public static partial class FeedDates
           | -(?<y2>\d{2})-?(?<m2>\d{2})
           | (?<y2>\d{2})-?(?<ord2>\d{3})
         )
-        (?:(?:T|\x20)(?<hh>\d{1,2}):?(?<mi>\d{2})(?::?(?<ss>\d{2})(?:[.,](?<frac>\d+))?)?(?:\x20?(?<pm>[AaPp][Mm]))?)?
-        (?:\x20?(?<zone>Z|[+-]\d{2}(?::?\d{2})?)|\x20(?<zname>[A-Za-z]{1,5}))?$
+        (?:(?:T|\x20)(?<hh>\d{1,2}):?(?<mi>\d{2})(?::?(?<ss>\d{2})(?:[.,](?<frac>\d+))?)?(?:\x20?(?<pm>[AaPp][Mm]))?
+           (?:\x20?(?<zone>Z|[+-]\d{2}(?::?\d{2})?)|\x20(?<zname>[A-Za-z]{1,5}))?)?$
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture)]
     private static partial Regex Iso();
 

@@ -38,6 +38,8 @@ public static class FeedParser
         if (text[0] == '{')
         {
             (feed, documentBreak) = JsonFeedFormat.Read(text);
+            if (documentBreak is not null && feed.Entries.Count == 0)
+                throw new FeedParseException($"The document is not valid JSON, and no item was complete before the break: {documentBreak}");
         }
         else
         {
