@@ -18,7 +18,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
     {
         var item = entry.Item;
         var now = clock.GetUtcNow();
-        var feedText = TextRepair.Clean(HtmlText.ToPlainText(item.Content ?? item.Summary ?? ""));
+        var feedText = HtmlText.ToPlainText(TextRepair.Clean(item.Content ?? item.Summary ?? ""));
         ExtractedArticle? article = null;
         string? warning = null;
         if (fetchArticle && item.Link is not null)
@@ -42,7 +42,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
             LinkIdentifies = entry.LinkIdentifies,
             Author = item.Author ?? (article?.Byline is { } byline ? TextRepair.Clean(byline) : null),
             Published = published,
-            Summary = item.Summary is null ? null : Truncate(TextRepair.Clean(HtmlText.ToPlainText(item.Summary)), 2_000),
+            Summary = item.Summary is null ? null : Truncate(HtmlText.ToPlainText(TextRepair.Clean(item.Summary)), 2_000),
             Text = text,
             Extraction = extracted ? ExtractionStatus.Extracted : fetchArticle ? ExtractionStatus.FeedContent : ExtractionStatus.NotAttempted,
             ContentHash = ContentHash.Of(title, text),

@@ -221,7 +221,9 @@ internal static class XmlFeedFormats
     private static IEnumerable<XElement> Cores(XElement parent, string name) =>
         parent.Elements().Where(e => e.Name.LocalName.Equals(name, StringComparison.OrdinalIgnoreCase) && !Extensions.Contains(e.Name.Namespace));
 
-    private static string? Text(XElement? element) => element is null || string.IsNullOrWhiteSpace(element.Value) ? null : element.Value.Trim();
+    /// <summary>The element's text, trimmed (after C1 characters are mended: trimming would take U+0085, "…", for white space).</summary>
+    private static string? Text(XElement? element) =>
+        element is null || string.IsNullOrWhiteSpace(element.Value) ? null : TextRepair.Clean(element.Value).Trim() is { Length: > 0 } text ? text : null;
 
     private static string? InnerXml(XElement? element) =>
         element is null ? null : string.Concat(element.Nodes().Select(n => n.ToString(SaveOptions.DisableFormatting)));

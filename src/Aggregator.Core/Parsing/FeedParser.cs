@@ -71,7 +71,7 @@ public static class FeedParser
         var published = entry.Dates.Select(FeedDates.Parse).FirstOrDefault(d => d is not null);
         var summary = Markup(entry.Summary);
         var content = Markup(entry.Content);
-        var author = entry.Author is null ? null : NullIfBlank(TextRepair.Clean(HtmlText.ToPlainText(entry.Author)));
+        var author = entry.Author is null ? null : NullIfBlank(HtmlText.ToPlainText(TextRepair.Clean(entry.Author)));
         var id = NullIfBlank(entry.Id)?.Trim();
         var guid = id ?? link ?? Hash(title + "\n" + published?.ToString("O") + "\n" + summary + "\n" + content);
         return new ParsedItem
@@ -100,9 +100,12 @@ public static class FeedParser
         return uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
     }
 
-    /// <summary>Titles are stored as plain text: markup is converted, text is only tidied.</summary>
+    /// <summary>
+    /// Titles are stored as plain text: markup is converted, text is only tidied (after the C1 characters are mended,
+    /// which would otherwise pass for white space).
+    /// </summary>
     private static string? PlainText(FeedString? text) =>
-        text is { } value ? NullIfBlank(TextRepair.Clean(value.IsHtml ? HtmlText.ToPlainText(value.Value) : HtmlText.Normalize(value.Value))) : null;
+        text is { } value && TextRepair.Clean(value.Value) is var clean ? NullIfBlank(value.IsHtml ? HtmlText.ToPlainText(clean) : HtmlText.Normalize(clean)) : null;
 
     /// <summary>Summaries and content travel on as HTML; plain text is escaped so that it stays text.</summary>
     private static string? Markup(FeedString? text) =>

@@ -82,5 +82,5 @@ internal static class JsonFeedFormat
     private static string? String(JsonElement item, string name) =>
         Property(item, name) is { ValueKind: JsonValueKind.String } value ? NullIfBlank(value.GetString()) : null;
 
-    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : TextRepair.Clean(text).Trim() is { Length: > 0 } clean ? clean : null;
 }
