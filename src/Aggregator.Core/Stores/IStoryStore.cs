@@ -11,7 +11,9 @@ public interface IStoryStore
 {
     /// <summary>
     /// The story an item already became: same GUID in this feed, or else the same identifying canonical link (pass
-    /// null when the item's link does not identify it, <see cref="NewStory.LinkIdentifies"/>).
+    /// null when the item's link does not identify it, <see cref="NewStory.LinkIdentifies"/>) on a story this feed
+    /// does not carry under another GUID — within a feed the GUID is the identity; "g" and "g &lt;more&gt;" (a GUID the
+    /// feed began to reuse, told apart by its link) count as one.
     /// </summary>
     Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default);
 

@@ -30,11 +30,16 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
             "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
         if (inFeed is { } id) return new ExistingStory(id, true);
+        // Within a feed the GUID is the identity: the link finds a story this feed does not already carry under
+        // another GUID (a podcast listing one episode at a time, each linking to the show's page, is not one story),
+        // unless that GUID is this one before the feed began reusing it ("g" for "g <link>", ItemIdentity).
         var other = await connection.QueryFirstOrDefaultAsync<long?>("""
-            SELECT id FROM stories WHERE link_key = @link
+            SELECT s.id FROM stories s WHERE s.link_key = @link
+                AND NOT EXISTS (SELECT 1 FROM story_feeds sf WHERE sf.story_id = s.id AND sf.feed_id = @feedId
+                                AND substr(@guid, 1, length(sf.guid) + 1) <> sf.guid || ' ')
             UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
             LIMIT 1
-            """, new { link, contentHash }, transaction);
+            """, new { link, contentHash, feedId, guid }, transaction);
         return other is { } otherId ? new ExistingStory(otherId, false) : null;
     }
 
@@ -74,6 +79,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 return (existing.StoryId, SaveResult.Duplicate);
             }
             var entityTerms = EntityTerms.Of(await entities.ResolveAsync(story.Mentions));
+            // A link another of this feed's stories holds identifies neither: this one is stored without the key.
             long id;
             // The next id of the story's millisecond; when all of its ids are taken (a feed dating thousands of items
             // alike), the next millisecond's.
@@ -85,7 +91,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             // with this id (the next turn takes the one after it).
             var stored = await connection.ExecuteScalarAsync<long?>("""
                 INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
-                VALUES (@id, @Title, @Link, @linkKey, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
+                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE link_key = @linkKey) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new

@@ -425,6 +425,25 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Within_a_feed_a_new_guid_under_a_known_link_is_a_new_story()
+    {
+        var podcast = await FeedAsync("Podcast");
+        var daily = await FeedAsync("Daily");
+        var first = Draft(podcast.Id, Base) with { Guid = "ep-1" };
+        var id = await StoreAsync(first);
+
+        var (nextId, next) = await Stories.SaveAsync(Draft(podcast.Id, Base.AddDays(7)) with { Guid = "ep-2", Link = first.Link }); // one episode per document
+        var reused = await Stories.FindExistingAsync(podcast.Id, "ep-1 " + first.Link, first.Link); // ep-1's GUID, now told apart by its link
+        var (joinedId, joined) = await Stories.SaveAsync(Draft(daily.Id, Base.AddDays(8)) with { Link = first.Link });
+
+        Assert.Equal(SaveResult.Stored, next);
+        Assert.NotEqual(id, nextId);
+        Assert.Equal(first.Link, (await Stories.GetAsync(nextId))!.Link);
+        Assert.Equal(new ExistingStory(id, false), reused);
+        Assert.Equal((id, SaveResult.Duplicate), (joinedId, joined)); // the link still identifies the first story for other feeds
+    }
+
+    [SkippableFact]
     public async Task Each_feed_lists_a_shared_story_under_its_own_title()
     {
         var trusted = await FeedAsync("Trusted");
