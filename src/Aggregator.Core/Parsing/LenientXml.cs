@@ -5,7 +5,7 @@ namespace Aggregator.Core.Parsing;
 
 /// <summary>An XML tree as far as the document could be read, and which of its elements it broke off inside.</summary>
 /// <param name="Unclosed">Elements open where the document broke off: their content is incomplete.</param>
-/// <param name="Break">Why and where reading stopped before the root was closed; null for a complete document.</param>
+/// <param name="Break">Why and where reading stopped early (inside the document or after its root); null for a well-formed document.</param>
 public sealed record XmlTree(XElement Root, IReadOnlySet<XElement> Unclosed, string? Break);
 
 /// <summary>
@@ -63,8 +63,8 @@ public static class LenientXml
         catch (XmlException e)
         {
             if (root is null) return (null, e.Message);
-            // Past the root's end (junk after the document) nothing is lost.
-            return (new XmlTree(root, open.ToHashSet(), open.Count == 0 ? null : e.Message), e.Message);
+            // Past the root's end (junk after the document) every item is complete, but the document is still broken.
+            return (new XmlTree(root, open.ToHashSet(), e.Message), e.Message);
         }
     }
 }
