@@ -32,6 +32,24 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Ingest_reports_what_it_skipped_and_why_and_what_it_left_for_the_next_run()
+    {
+        await using var pipeline = await Pipeline.CreateAsync();
+        var file = Path.Combine(pipeline.Directory, "gappy.xml");
+        File.Copy(Fixtures.Path("shapes/empty-entries.rss.xml"), file);
+
+        var result = await RunAsync(IngestCommand.RunAsync, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+
+        Assert.Equal(0, result.Code);
+        Assert.Equal((4, 1, 0, 0), (result.Json.GetProperty("items").GetInt32(), result.Json.GetProperty("stored").GetInt32(),
+            result.Json.GetProperty("duplicates").GetInt32(), result.Json.GetProperty("deferred").GetInt32()));
+        var skipped = result.Json.GetProperty("skipped").EnumerateArray().ToList();
+        Assert.Equal(3, skipped.Count);
+        Assert.All(skipped, s => Assert.Contains("nothing to store", s.GetProperty("reason").GetString()));
+        Assert.All(skipped, s => Assert.False(string.IsNullOrEmpty(s.GetProperty("item").GetString())));
+    }
+
+    [Fact]
     public async Task Extract_prints_title_byline_published_and_main_text()
     {
         var result = await RunAsync(ExtractCommand.RunAsync, "extract", Fixtures.Path("pages/article.html"), "--url", "https://news.example.org/world/lavrov-taliban");

@@ -54,6 +54,8 @@ public static class IngestCommand
             items = report.Items,
             stored = report.Stored,
             duplicates = report.Duplicates,
+            deferred = report.Deferred,
+            skipped = report.Skipped.Select(s => new { item = s.Item, reason = s.Reason }),
             errors = report.Errors,
         }));
         return report.Outcome == PollOutcome.Failed ? 1 : 0;

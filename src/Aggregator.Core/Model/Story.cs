@@ -16,9 +16,18 @@ public enum ExtractionStatus
 public sealed record NewStory
 {
     public required long FeedId { get; init; }
+    /// <summary>The item's identity within its feed (its GUID, or GUID and link when the feed reuses GUIDs).</summary>
     public required string Guid { get; init; }
+    /// <summary>The story's title: the article page's when it was extracted, else the item's.</summary>
     public required string Title { get; init; }
+    /// <summary>The item's title in its feed, kept on the feed's link to the story; that feed's listing shows it.</summary>
+    public string? ItemTitle { get; init; }
     public string? Link { get; init; }
+    /// <summary>
+    /// Whether the link is the item's alone, so that the same link from any feed is the same story. False when several
+    /// items of the feed share it (a podcast's episodes all linking to its home page): then it identifies none of them.
+    /// </summary>
+    public bool LinkIdentifies { get; init; } = true;
     public string? Author { get; init; }
     public required DateTimeOffset Published { get; init; }
     public string? Summary { get; init; }

@@ -9,15 +9,20 @@ public sealed record ExistingStory(long StoryId, bool InThisFeed);
 
 public interface IStoryStore
 {
-    /// <summary>The story an item already became: same GUID in this feed, or else the same canonical link.</summary>
+    /// <summary>
+    /// The story an item already became: same GUID in this feed, or else the same identifying canonical link (pass
+    /// null when the item's link does not identify it, <see cref="NewStory.LinkIdentifies"/>) on a story this feed
+    /// does not carry under another GUID — within a feed the GUID is the identity; "g" and "g &lt;more&gt;" (a GUID the
+    /// feed began to reuse, told apart by its link) count as one.
+    /// </summary>
     Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default);
 
-    /// <summary>Records that the feed carries an existing story under this GUID.</summary>
-    Task LinkAsync(long feedId, string guid, long storyId, CancellationToken ct = default);
+    /// <summary>Records that the feed carries an existing story under this GUID, with the feed's own title for it.</summary>
+    Task LinkAsync(long feedId, string guid, string? itemTitle, long storyId, CancellationToken ct = default);
 
     /// <summary>
-    /// Stores the story in one short transaction, unless an equal one (GUID in feed, link or content hash) is already
-    /// there, in which case the feed is linked to that one. Safe against concurrent writers.
+    /// Stores the story in one short transaction, unless an equal one (GUID in feed, identifying link or content
+    /// hash) is already there, in which case the feed is linked to that one. Safe against concurrent writers.
     /// </summary>
     Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default);
 

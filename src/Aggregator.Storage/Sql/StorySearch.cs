@@ -48,6 +48,14 @@ internal abstract class StorySearch
     protected static string Order(StoryQuery query, string table = "s", string? id = null) =>
         query.Since is null ? $"{id ?? table + ".id"} DESC" : $"{table}.first_seen, {table}.id";
 
+    /// <summary>
+    /// The title a listed story shows: within one feed's listing, that feed's own title for it (the story's title is
+    /// the article page's, or the first feed's); elsewhere the story's.
+    /// </summary>
+    protected static string ListedTitle(StoryQuery query, string table = "s") => query.FeedId is null
+        ? $"{table}.title"
+        : $"coalesce((SELECT min(sf.title) FROM story_feeds sf WHERE sf.story_id = {table}.id AND sf.feed_id = @feedId), {table}.title) AS title";
+
     /// <summary>The snippet of a story listed without search text: the start of its summary, else of its text.</summary>
     protected static string PlainSnippet(string table) => $"substr(coalesce({table}.summary, {table}.text), 1, 240)";
 }

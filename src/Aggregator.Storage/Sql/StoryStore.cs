@@ -30,23 +30,28 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
             "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
         if (inFeed is { } id) return new ExistingStory(id, true);
+        // Within a feed the GUID is the identity: the link finds a story this feed does not already carry under
+        // another GUID (a podcast listing one episode at a time, each linking to the show's page, is not one story),
+        // unless that GUID is this one before the feed began reusing it ("g" for "g <link>", ItemIdentity).
         var other = await connection.QueryFirstOrDefaultAsync<long?>("""
-            SELECT id FROM stories WHERE link = @link
+            SELECT s.id FROM stories s WHERE s.link_key = @link
+                AND NOT EXISTS (SELECT 1 FROM story_feeds sf WHERE sf.story_id = s.id AND sf.feed_id = @feedId
+                                AND substr(@guid, 1, length(sf.guid) + 1) <> sf.guid || ' ')
             UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
             LIMIT 1
-            """, new { link, contentHash }, transaction);
+            """, new { link, contentHash, feedId, guid }, transaction);
         return other is { } otherId ? new ExistingStory(otherId, false) : null;
     }
 
-    public async Task LinkAsync(long feedId, string guid, long storyId, CancellationToken ct = default)
+    public async Task LinkAsync(long feedId, string guid, string? itemTitle, long storyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await LinkAsync(connection, null, feedId, guid, storyId);
+        await LinkAsync(connection, null, feedId, guid, itemTitle, storyId);
     }
 
-    private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, long storyId) =>
-        connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, story_id) VALUES (@feedId, @guid, @storyId) ON CONFLICT DO NOTHING",
-            new { feedId, guid, storyId }, transaction);
+    private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? title, long storyId) =>
+        connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, title, story_id) VALUES (@feedId, @guid, @title, @storyId) ON CONFLICT DO NOTHING",
+            new { feedId, guid, title, storyId }, transaction);
 
     public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
         (await SaveManyAsync([story], ct))[0];
@@ -66,13 +71,15 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var firstSeen = Ms(clock.GetUtcNow());
         for (var attempt = 0; attempt < IdAttempts; attempt++)
         {
-            var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, story.Link, story.ContentHash);
+            var linkKey = story.LinkIdentifies ? story.Link : null;
+            var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, linkKey, story.ContentHash);
             if (existing is not null)
             {
-                if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, existing.StoryId);
+                if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, story.ItemTitle, existing.StoryId);
                 return (existing.StoryId, SaveResult.Duplicate);
             }
             var entityTerms = EntityTerms.Of(await entities.ResolveAsync(story.Mentions));
+            // A link another of this feed's stories holds identifies neither: this one is stored without the key.
             long id;
             // The next id of the story's millisecond; when all of its ids are taken (a feed dating thousands of items
             // alike), the next millisecond's.
@@ -83,8 +90,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             // Nothing inserted means another writer got there first, with this story (found on the next turn) or
             // with this id (the next turn takes the one after it).
             var stored = await connection.ExecuteScalarAsync<long?>("""
-                INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
-                VALUES (@id, @Title, @Link, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
+                INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
+                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE link_key = @linkKey) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new
@@ -92,6 +99,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                     id,
                     story.Title,
                     story.Link,
+                    linkKey,
                     story.Author,
                     Published = Ms(story.Published),
                     firstSeen,
@@ -103,7 +111,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                     entityTerms,
                 }, transaction);
             if (stored is null) continue;
-            await LinkAsync(connection, transaction, story.FeedId, story.Guid, id);
+            await LinkAsync(connection, transaction, story.FeedId, story.Guid, story.ItemTitle, id);
             await entities.AddMentionsAsync(id, story.Mentions);
             return (id, SaveResult.Stored);
         }

@@ -405,6 +405,65 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_link_that_identifies_no_item_joins_nothing_and_is_kept_to_show()
+    {
+        var podcast = await FeedAsync("Podcast");
+        var daily = await FeedAsync("Daily");
+        const string home = "https://podcast.example.org/";
+        var first = Draft(podcast.Id, Base) with { Link = home, LinkIdentifies = false };
+        var second = Draft(podcast.Id, Base.AddDays(7)) with { Link = home, LinkIdentifies = false };
+
+        var one = await Stories.SaveAsync(first);
+        var two = await Stories.SaveAsync(second);
+        var review = await Stories.SaveAsync(Draft(daily.Id, Base.AddDays(8)) with { Link = home }); // identifies: but no story has it as its key
+
+        Assert.Equal((SaveResult.Stored, SaveResult.Stored, SaveResult.Stored), (one.Result, two.Result, review.Result));
+        Assert.Equal(3, new[] { one.StoryId, two.StoryId, review.StoryId }.Distinct().Count());
+        Assert.Equal(home, (await Stories.GetAsync(one.StoryId))!.Link);
+        Assert.Null(await Stories.FindExistingAsync(podcast.Id, "another-episode", null));
+        Assert.Equal(new ExistingStory(review.StoryId, false), await Stories.FindExistingAsync(podcast.Id, "another-episode", home));
+    }
+
+    [SkippableFact]
+    public async Task Within_a_feed_a_new_guid_under_a_known_link_is_a_new_story()
+    {
+        var podcast = await FeedAsync("Podcast");
+        var daily = await FeedAsync("Daily");
+        var first = Draft(podcast.Id, Base) with { Guid = "ep-1" };
+        var id = await StoreAsync(first);
+
+        var (nextId, next) = await Stories.SaveAsync(Draft(podcast.Id, Base.AddDays(7)) with { Guid = "ep-2", Link = first.Link }); // one episode per document
+        var reused = await Stories.FindExistingAsync(podcast.Id, "ep-1 " + first.Link, first.Link); // ep-1's GUID, now told apart by its link
+        var (joinedId, joined) = await Stories.SaveAsync(Draft(daily.Id, Base.AddDays(8)) with { Link = first.Link });
+
+        Assert.Equal(SaveResult.Stored, next);
+        Assert.NotEqual(id, nextId);
+        Assert.Equal(first.Link, (await Stories.GetAsync(nextId))!.Link);
+        Assert.Equal(new ExistingStory(id, false), reused);
+        Assert.Equal((id, SaveResult.Duplicate), (joinedId, joined)); // the link still identifies the first story for other feeds
+    }
+
+    [SkippableFact]
+    public async Task Each_feed_lists_a_shared_story_under_its_own_title()
+    {
+        var trusted = await FeedAsync("Trusted");
+        var copycat = await FeedAsync("Copycat");
+        var story = Draft(trusted.Id, Base, title: "Ministers agree on the budget") with { ItemTitle = "Budget agreed" };
+        var id = await StoreAsync(story);
+
+        var (joined, result) = await Stories.SaveAsync(Draft(copycat.Id, Base) with { Link = story.Link, Title = "Shocking budget scandal", ItemTitle = "Shocking budget scandal" });
+        await Stories.LinkAsync(copycat.Id, "copycat-2", "Another fake title", id); // a second item of the copycat on the same story
+
+        Assert.Equal((id, SaveResult.Duplicate), (joined, result));
+        Assert.Equal("Ministers agree on the budget", (await Stories.GetAsync(id))!.Title);
+        Assert.Equal(["Ministers agree on the budget"], await TitlesAsync(new StoryQuery()));
+        Assert.Equal(["Budget agreed"], await TitlesAsync(new StoryQuery { FeedId = trusted.Id }));
+        Assert.Equal(["Another fake title"], await TitlesAsync(new StoryQuery { FeedId = copycat.Id })); // the smallest of its titles
+        Assert.Equal(["Budget agreed"], await TitlesAsync(new StoryQuery { FeedId = trusted.Id, Text = Text("ministers"), Sort = StorySort.Relevance }));
+        Assert.Equal(["Budget agreed"], await TitlesAsync(new StoryQuery { FeedId = trusted.Id, Text = Text("budget") }));
+    }
+
+    [SkippableFact]
     public async Task Stories_without_a_link_are_not_duplicates_of_each_other()
     {
         var wire = await FeedAsync("Wire");
@@ -431,8 +490,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Stories.FindExistingAsync(daily.Id, story.Guid, null)); // a GUID means something only within its feed
         Assert.Null(await Stories.FindExistingAsync(wire.Id, "unknown", "https://news.example.org/unknown"));
 
-        await Stories.LinkAsync(daily.Id, "daily-7", id);
-        await Stories.LinkAsync(daily.Id, "daily-7", id); // again: harmless
+        await Stories.LinkAsync(daily.Id, "daily-7", "Daily's title", id);
+        await Stories.LinkAsync(daily.Id, "daily-7", "Daily's title", id); // again: harmless
 
         Assert.Equal(new ExistingStory(id, true), await Stories.FindExistingAsync(daily.Id, "daily-7", null));
         Assert.Equal([wire.Id, daily.Id], (await Stories.GetAsync(id))!.Feeds.Select(f => f.Id).Order());
@@ -459,7 +518,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         };
         var before = DateTimeOffset.UtcNow;
         var id = await StoreAsync(story);
-        await Stories.LinkAsync(daily.Id, "daily-guid", id);
+        await Stories.LinkAsync(daily.Id, "daily-guid", null, id);
         var bare = await StoreAsync(Draft(wire.Id, Base) with { Link = null, TaggerVersion = null, Extraction = ExtractionStatus.NotAttempted });
 
         var read = (await Stories.GetAsync(id))!;
