@@ -35,7 +35,7 @@ internal static class Program
             {
                 "ingest" => await IngestCommand.RunAsync(new CliArgs(rest, "no-articles"), Console.Out),
                 "extract" => await ExtractCommand.RunAsync(new CliArgs(rest), Console.Out),
-                "tag" => NlpCommands.Tag(Console.In, Console.Out),
+                "tag" => TagStandardStreams(),
                 "eval" => NlpCommands.Eval(new CliArgs(rest, "sentences"), Console.Out),
                 "train" => NlpCommands.Train(args[1..], Console.Out),
                 "retag" => await RetagCommand.RunAsync(new CliArgs(rest), Console.Out),
@@ -51,6 +51,14 @@ internal static class Program
         {
             return Fail(e.Message);
         }
+    }
+
+    /// <summary>tag over buffered standard streams: one write per buffer, not per line (the console writer flushes each).</summary>
+    private static int TagStandardStreams()
+    {
+        using var stdin = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8, false, 1 << 16);
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
+        return NlpCommands.Tag(stdin, stdout);
     }
 
     private static int Fail(string message)

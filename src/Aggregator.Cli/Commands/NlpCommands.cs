@@ -61,7 +61,9 @@ public static class NlpCommands
                     w.Reset();
                     buffer.Clear();
                     w.WriteStartObject();
-                    w.WriteNull("id");
+                    w.WritePropertyName("id");
+                    if (IdOf(line) is { } raw) w.WriteRawValue(raw, skipInputValidation: true);
+                    else w.WriteNullValue();
                     w.WriteStartArray("entities");
                     w.WriteEndArray();
                     w.WriteString("error", ex.Message);
@@ -73,6 +75,29 @@ public static class NlpCommands
         }
         stdout.Flush();
         return exit;
+    }
+
+    /// <summary>The raw JSON of the line's top-level "id" as far as the line can be read (an error line still names the
+    /// document it answers), or null.</summary>
+    private static string? IdOf(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1 || !reader.ValueTextEquals("id")) continue;
+                reader.Read();
+                return reader.TokenType is JsonTokenType.String or JsonTokenType.Number
+                    ? System.Text.Encoding.UTF8.GetString(bytes.AsSpan((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex)))
+                    : null;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
     }
 
     /// <summary><c>aggregator eval GOLD.jsonl [--sentences] [--model FILE]</c>: tags every
