@@ -147,4 +147,21 @@ public sealed class LanguageIngestionTests
             Assert.Contains("ISO 639-1", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         }
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_language_filter_and_fields()
+    {
+        await using var api = new ApiFactory();
+
+        var document = await api.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var list = document.GetProperty("paths").GetProperty("/api/stories").GetProperty("get");
+        Assert.Contains("language", list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Contains("ISO 639-1", list.GetProperty("description").GetString());
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("Story").GetProperty("properties").TryGetProperty("language", out _));
+        Assert.True(schemas.GetProperty("Story").GetProperty("properties").TryGetProperty("tagging", out _));
+        Assert.True(schemas.GetProperty("StorySummary").GetProperty("properties").TryGetProperty("language", out _));
+        Assert.Contains("skipped: language", document.GetProperty("paths").GetProperty("/api/stories/{id}").GetProperty("get").GetProperty("description").GetString());
+    }
 }
