@@ -24,7 +24,7 @@ public sealed class LanguageDetection
     ];
 
     /// <summary>Letters of evidence the detector gets at most: more changes few answers and costs time.</summary>
-    private const int SampleLength = 500;
+    private const int SampleLength = 250;
 
     /// <summary>How far into the text the sample is looked for, so text without usable words costs no more.</summary>
     private const int ScanLength = 5_000;
@@ -75,13 +75,15 @@ public sealed class LanguageDetection
     }
 
     /// <summary>
-    /// The words that tell a language: those not starting with a capital letter. Names, acronyms and ALL-CAPS
+    /// The words that tell a language: those not starting with a capital letter, each once. Names, acronyms and ALL-CAPS
     /// headlines are much the same in every language and mislead the n-grams (an English list of players and clubs
     /// reads as Croatian); every language has its small words in lower case, and scripts without case keep every word.
+    /// A word met again adds no evidence (Lingua counts each n-gram once), so a table repeating "loss" is too little to tell.
     /// </summary>
     private static string Sample(string title, string text, out int letters)
     {
         var sample = new StringBuilder(SampleLength + 64);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
         letters = 0;
         foreach (var source in (ReadOnlySpan<string>)[title, text.Length > ScanLength ? text[..ScanLength] : text])
         {
@@ -92,7 +94,7 @@ public sealed class LanguageDetection
                 if (first < 0 || char.IsUpper(word[first])) continue;
                 var wordLetters = 0;
                 foreach (var c in word) if (char.IsLetter(c)) wordLetters++;
-                if (wordLetters == 0) continue;
+                if (wordLetters == 0 || !seen.Add(word)) continue;
                 sample.Append(word).Append(' ');
                 letters += wordLetters;
                 if (letters >= SampleLength) return sample.ToString();

@@ -55,6 +55,15 @@ public sealed class LanguageDetectionTests
     }
 
     [Fact]
+    public void A_word_repeated_counts_once_as_evidence()
+    {
+        var table = string.Join("\n", Enumerable.Repeat("Q3 loss widens, shrs 12.4 vs 11.9", 10));
+
+        Assert.Null(Detection().Decide("RESULTS", table, declared: null));
+        Assert.Equal("en", Detection().Decide("RESULTS", table, "en"));
+    }
+
+    [Fact]
     public void Switched_off_the_declared_language_alone_decides()
     {
         var detection = Detection(detect: false);
