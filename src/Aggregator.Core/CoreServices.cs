@@ -1,6 +1,7 @@
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Ingestion;
+using Aggregator.Core.Languages;
 using Aggregator.Core.Tagging;
 using Aggregator.Nlp;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,8 @@ public static class CoreServices
         services.Configure<IngestionOptions>(configuration.GetSection(IngestionOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => NerPipeline.Default);
+        services.Configure<LanguageOptions>(configuration.GetSection(LanguageOptions.Section));
+        services.AddSingleton<LanguageDetection>();
         services.AddSingleton<StoryTagger>();
         services.AddSingleton<StoryBuilder>();
         services.AddSingleton<Retagger>();

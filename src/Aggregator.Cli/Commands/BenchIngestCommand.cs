@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Aggregator.Core.Ingestion;
+using Aggregator.Core.Languages;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Storage;
@@ -15,9 +16,10 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Cli.Commands;
 
 /// <summary>
-/// aggregator bench ingest [--items N] [--feeds F] [--search-stories M]: serves generated feeds and article pages on
-/// loopback, ingests them end to end (fetch, parse, extract, tag, store) and prints stories/second; then fills a
-/// database to M stories and prints p50/p95 of full-text story searches. Figures, not pass/fail.
+/// aggregator bench ingest [--items N] [--feeds F] [--search-stories M] [--no-language]: serves generated feeds and
+/// article pages on loopback, ingests them end to end (fetch, parse, extract, detect language, tag, store) and prints
+/// stories/second, and what the language stage costs (memory, time per story) unless --no-language switches it off;
+/// then fills a database to M stories and prints p50/p95 of full-text story searches. Figures, not pass/fail.
 /// </summary>
 public static class BenchIngestCommand
 {
@@ -26,12 +28,13 @@ public static class BenchIngestCommand
         var items = int.Parse(args.Option("items") ?? "2000");
         var feedCount = int.Parse(args.Option("feeds") ?? "20");
         var searchStories = int.Parse(args.Option("search-stories") ?? "100000");
+        var detectLanguage = !args.Flag("no-language");
         var directory = Path.Combine(Path.GetTempPath(), "aggregator-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
         {
             await using var server = await StartServerAsync(items, feedCount);
-            await IngestAsync(server.BaseUrl().TrimEnd('/'), feedCount, Path.Combine(directory, "ingest.db"), stdout);
+            await IngestAsync(server.BaseUrl().TrimEnd('/'), feedCount, detectLanguage, Path.Combine(directory, "ingest.db"), stdout);
             await SearchAsync(searchStories, Path.Combine(directory, "search.db"), stdout);
         }
         finally
@@ -42,16 +45,18 @@ public static class BenchIngestCommand
         return 0;
     }
 
-    private static async Task IngestAsync(string baseUrl, int feedCount, string db, TextWriter stdout)
+    private static async Task IngestAsync(string baseUrl, int feedCount, bool detectLanguage, string db, TextWriter stdout)
     {
         using var host = CliHost.Build(new Dictionary<string, string?>
         {
             ["Storage:Sqlite:Path"] = db,
             ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8", // the benchmark's own feed server, on loopback only
             ["Ingestion:MaxItemsPerPoll"] = "100000",
+            ["Language:Detect"] = detectLanguage.ToString(),
         });
         var services = host.Services;
         await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
+        if (detectLanguage) await stdout.WriteLineAsync(MeasureLanguageStage(services.GetRequiredService<LanguageDetection>()));
         var feeds = services.GetRequiredService<IFeedStore>();
         var poller = services.GetRequiredService<FeedPoller>();
         var ids = new List<long>();
@@ -71,8 +76,38 @@ public static class BenchIngestCommand
         });
         clock.Stop();
         var stored = reports.Sum(r => r.Stored);
+        var english = await CountAsync(services.GetRequiredService<IStoryStore>(), new StoryQuery { Language = LanguageCode.English });
         await stdout.WriteLineAsync($"ingest: {stored} stories from {feedCount} feeds in {clock.Elapsed.TotalSeconds:0.00} s = {stored / clock.Elapsed.TotalSeconds:0} stories/s " +
-                                    $"(fetch + parse + article fetch + extract + tag + store; errors: {reports.Sum(r => r.Errors.Count)})");
+                                    $"(fetch + parse + article fetch + extract + {(detectLanguage ? "language + " : "")}tag + store; {english} detected English; " +
+                                    $"errors: {reports.Sum(r => r.Errors.Count)})");
+    }
+
+    /// <summary>The managed memory the detector and its models take, and its time per story on the bench's article texts.</summary>
+    private static string MeasureLanguageStage(LanguageDetection languages)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var load = Stopwatch.StartNew();
+        languages.Decide("", Text.Paragraphs(new Random(0), 6, english: true), null);
+        load.Stop();
+        var memory = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var texts = Enumerable.Range(1, 300).Select(n => (Title: Text.Sentence(new Random(-n - 1), 8, english: true), Text: Text.Paragraphs(new Random(n), 6, english: true))).ToList();
+        var clock = Stopwatch.StartNew();
+        foreach (var (title, text) in texts) languages.Decide(title, text, null);
+        clock.Stop();
+        return $"language: {LanguageDetection.NewsLanguages.Count} languages, detector and models {memory / 1048576.0:0.0} MB managed, first call {load.Elapsed.TotalSeconds:0.0} s, " +
+               $"then {clock.Elapsed.TotalMilliseconds / texts.Count:0.00} ms per story (single thread, {texts.Average(t => t.Text.Length):0} characters of text; " +
+               "made-up words are a worst case: few of their trigrams are in any model)";
+    }
+
+    private static async Task<int> CountAsync(IStoryStore stories, StoryQuery query)
+    {
+        var count = 0;
+        for (var page = await stories.SearchAsync(query with { Limit = StoryQuery.MaxLimit }); ;
+             page = await stories.SearchAsync(query with { Limit = StoryQuery.MaxLimit, After = StoryCursor.Decode(page.Next) }))
+        {
+            count += page.Items.Count;
+            if (page.Next is null) return count;
+        }
     }
 
     private static async Task SearchAsync(int storyCount, string db, TextWriter stdout)
@@ -132,15 +167,15 @@ public static class BenchIngestCommand
             for (var i = 0; i < perFeed; i++)
             {
                 var n = f * perFeed + i;
-                xml.Append($"<item><guid>{n}</guid><title>{Text.Sentence(new Random(-n - 1), 8)}</title><link>{baseUrl}/article/{n}</link>")
-                   .Append($"<description>{Text.Sentence(new Random(n), 20)}</description><pubDate>{DateTime.UtcNow.AddMinutes(-n):R}</pubDate></item>");
+                xml.Append($"<item><guid>{n}</guid><title>{Text.Sentence(new Random(-n - 1), 8, english: true)}</title><link>{baseUrl}/article/{n}</link>")
+                   .Append($"<description>{Text.Sentence(new Random(n), 20, english: true)}</description><pubDate>{DateTime.UtcNow.AddMinutes(-n):R}</pubDate></item>");
             }
             return Results.Text(xml.Append("</channel></rss>").ToString(), "application/rss+xml");
         });
         app.MapGet("/article/{n}", (string n) =>
         {
             var seed = int.TryParse(n, out var value) ? value : 0;
-            var paragraphs = Text.Paragraphs(new Random(seed), 6).Split("\n\n").Select(p => $"<p>{p}</p>");
+            var paragraphs = Text.Paragraphs(new Random(seed), 6, english: true).Split("\n\n").Select(p => $"<p>{p}</p>");
             return Results.Text($"<!DOCTYPE html><html><head><title>Article {n}</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Article {n}</h1>{string.Concat(paragraphs)}</article><footer>Footer</footer></body></html>", "text/html");
         });
         await app.StartAsync();
@@ -150,18 +185,26 @@ public static class BenchIngestCommand
     internal static string BaseUrl(this WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    /// <summary>News-like text: Zipf-distributed words with real names, places and organisations mixed in, for the tagger.</summary>
+    /// <summary>
+    /// News-like text: Zipf-distributed words with real names, places and organisations mixed in, for the tagger; with
+    /// <c>english</c>, every other word is a common English word, so the language stage finds English (made-up words
+    /// alone read as some other language) and the stories are tagged.
+    /// </summary>
     private static class Text
     {
         private static readonly string[] Names = ["Sergei Lavrov", "Kabul", "Taliban", "Moscow", "United Nations", "Ursula von der Leyen", "Beijing", "NATO", "Narendra Modi", "Nairobi", "World Bank", "Gaza"];
-        public static string Sentence(Random random, int words)
+        private static readonly string[] EnglishWords = ["the", "of", "and", "to", "in", "for", "on", "said", "with", "that", "was", "after", "by", "from", "at", "is", "has", "will", "their", "which"];
+
+        public static string Sentence(Random random, int words, bool english = false)
         {
-            var parts = Enumerable.Range(0, words).Select(_ => random.Next(8) == 0 ? Names[random.Next(Names.Length)] : Synthetic.Word(random));
+            var parts = Enumerable.Range(0, words).Select(i =>
+                english && i % 2 == 1 ? EnglishWords[random.Next(EnglishWords.Length)]
+                : random.Next(8) == 0 ? Names[random.Next(Names.Length)] : Synthetic.Word(random));
             var sentence = string.Join(' ', parts) + ".";
             return char.ToUpperInvariant(sentence[0]) + sentence[1..];
         }
 
-        public static string Paragraphs(Random random, int count) =>
-            string.Join("\n\n", Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, 4).Select(_ => Sentence(random, 12 + random.Next(10))))));
+        public static string Paragraphs(Random random, int count, bool english = false) =>
+            string.Join("\n\n", Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, 4).Select(_ => Sentence(random, 12 + random.Next(10), english)))));
     }
 }

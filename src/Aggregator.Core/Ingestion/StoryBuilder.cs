@@ -10,7 +10,7 @@ namespace Aggregator.Core.Ingestion;
 
 /// <summary>
 /// The per-item stages: fetch the article page, extract its text (falling back to the feed's own content),
-/// fingerprint it, tag its entities. Produces a story ready to store.
+/// fingerprint it, decide its language and tag its entities. Produces a story ready to store.
 /// </summary>
 public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptions<IngestionOptions> options, TimeProvider clock)
 {
@@ -31,7 +31,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
             : item.Title.Length > 0 ? item.Title : pageTitle ?? FirstWords(text);
         var published = Plausible(item.Published, now) ?? Plausible(article?.Published, now) ?? now;
 
-        var tags = tagger.Tag(title, text);
+        var tags = tagger.Tag(title, text, item.Language);
         var story = new NewStory
         {
             FeedId = feedId,
@@ -48,6 +48,8 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
             ContentHash = ContentHash.Of(title, text),
             Mentions = tags.Mentions,
             TaggerVersion = tags.Version,
+            Language = tags.Language,
+            Tagging = tags.Tagging,
         };
         return (story, warning);
     }

@@ -36,6 +36,22 @@ public sealed record NewStory
     public required string ContentHash { get; init; }
     public IReadOnlyList<StoryMention> Mentions { get; init; } = [];
     public string? TaggerVersion { get; init; }
+    /// <summary>ISO 639-1 code (e.g. "de"); null when unknown.</summary>
+    public string? Language { get; init; }
+    /// <summary>What tagging did and why (<see cref="TaggingStatus"/>); null when the story was not through the tagging stage.</summary>
+    public string? Tagging { get; init; }
+}
+
+/// <summary>What the tagging stage made of a story: its mentions, the model, the language it decided and what it did.</summary>
+public sealed record StoryTags(IReadOnlyList<StoryMention> Mentions, string Version, string? Language = null, string Tagging = TaggingStatus.Tagged);
+
+/// <summary>The values of a story's tagging status: tagged, or skipped and why.</summary>
+public static class TaggingStatus
+{
+    public const string Tagged = "tagged";
+
+    /// <summary>Not tagged: the model tags English only.</summary>
+    public static string SkippedForLanguage(string language) => $"skipped: language {language}";
 }
 
 /// <summary>One tagged mention; offsets index the title (Field = Title) or the text (Field = Text).</summary>
@@ -53,6 +69,8 @@ public sealed record StorySummary
     public string? Link { get; init; }
     public IReadOnlyList<FeedRef> Feeds { get; init; } = [];
     public DateTimeOffset Published { get; init; }
+    /// <summary>ISO 639-1 code (e.g. "de"); null when unknown.</summary>
+    public string? Language { get; init; }
     /// <summary>HTML-escaped text with &lt;mark&gt; around matched terms.</summary>
     public string? Snippet { get; init; }
 }
@@ -72,4 +90,8 @@ public sealed record Story
     public IReadOnlyList<FeedRef> Feeds { get; init; } = [];
     public IReadOnlyList<StoryMention> Mentions { get; init; } = [];
     public string? TaggerVersion { get; init; }
+    /// <summary>ISO 639-1 code (e.g. "de"); null when unknown (undecidable, or stored before languages were detected).</summary>
+    public string? Language { get; init; }
+    /// <summary>"tagged", or "skipped: language de"; null when stored before languages were detected (until retagged).</summary>
+    public string? Tagging { get; init; }
 }

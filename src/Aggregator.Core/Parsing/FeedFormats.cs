@@ -48,6 +48,8 @@ internal sealed record RawEntry
     /// <summary>Date texts in order of preference (published before updated); the first that parses wins.</summary>
     public IReadOnlyList<string?> Dates { get; init; } = [];
     public string? Author { get; init; }
+    /// <summary>The language declared for the entry, its own or else its feed's, as written (e.g. "en-us").</summary>
+    public string? Language { get; init; }
 }
 
 /// <summary>A whole document as an adapter read it.</summary>
@@ -73,6 +75,7 @@ internal static class XmlFeedFormats
     private static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml";
     private static readonly XNamespace FeedBurner = "http://rssnamespace.org/feedburner/ext/1.0";
     private static readonly XName XmlBase = XNamespace.Xml + "base";
+    private static readonly XName XmlLang = XNamespace.Xml + "lang";
 
     /// <summary>Namespaces of extensions: an element in any other namespace (or none) is taken as the format's own.</summary>
     private static readonly HashSet<XNamespace> Extensions = [Dc, DcTerms, Content, Itunes, GooglePlay, Media, Atom, Atom03, Rdf, Xhtml, FeedBurner];
@@ -92,15 +95,16 @@ internal static class XmlFeedFormats
                 var items = Cores(channel ?? root, "item").Concat(channel is null ? [] : Cores(root, "item")).Where(complete);
                 var version = (string?)root.Attribute("version");
                 var format = version is "0.91" or "0.92" ? "rss-" + version : "rss-2.0";
+                var language = Text(Core(channel, "language")) ?? Text(channel?.Element(Dc + "language"));
                 return new RawFeed(format, FeedString.Guess(Text(Core(channel, "title"))), Text(Core(channel, "link")),
-                    items.Select(item => RssEntry(item, rdf: false)).ToList());
+                    items.Select(item => RssEntry(item, rdf: false, language)).ToList());
             }
             case "rdf":
             {
                 var channel = Core(root, "channel");
                 var items = Cores(root, "item").Concat(channel is null ? [] : Cores(channel, "item")).Where(complete);
                 return new RawFeed("rss-1.0", FeedString.Guess(Text(Core(channel, "title"))), Text(Core(channel, "link")),
-                    items.Select(item => RssEntry(item, rdf: true)).ToList());
+                    items.Select(item => RssEntry(item, rdf: true, Text(channel?.Element(Dc + "language")))).ToList());
             }
             case "feed":
             {
@@ -113,7 +117,8 @@ internal static class XmlFeedFormats
         }
     }
 
-    private static RawEntry RssEntry(XElement item, bool rdf)
+    /// <param name="channelLanguage">The channel's &lt;language&gt; or dc:language, for items that declare none.</param>
+    private static RawEntry RssEntry(XElement item, bool rdf, string? channelLanguage)
     {
         var guid = Core(item, "guid");
         var guidText = Text(guid);
@@ -144,6 +149,7 @@ internal static class XmlFeedFormats
                 Text(item.Element(Atom + "updated")),
             ],
             Author = Text(item.Element(Dc + "creator")) ?? Text(Core(item, "author")) ?? Text(item.Element(Itunes + "author")),
+            Language = Text(item.Element(Dc + "language")) ?? LangOf(item) ?? channelLanguage,
         };
     }
 
@@ -167,6 +173,7 @@ internal static class XmlFeedFormats
                 Text(entry.Element(Dc + "date")), Text(AtomChild(entry, "updated")), Text(AtomChild(entry, "modified")),
             ],
             Author = Text(AtomChild(author, "name")) ?? Text(entry.Element(Dc + "creator")),
+            Language = LangOf(entry) ?? Text(entry.Element(Dc + "language")),
         };
     }
 
@@ -200,6 +207,10 @@ internal static class XmlFeedFormats
         if (string.IsNullOrEmpty(href)) return null;
         return baseUri is not null && Uri.TryCreate(baseUri, href, out var resolved) ? resolved.AbsoluteUri : href;
     }
+
+    /// <summary>The xml:lang in force on an element: its own or its nearest ancestor's (Atom entries inherit the feed's).</summary>
+    private static string? LangOf(XElement element) =>
+        element.AncestorsAndSelf().Select(e => ((string?)e.Attribute(XmlLang))?.Trim()).FirstOrDefault(lang => !string.IsNullOrEmpty(lang));
 
     private static Uri? BaseOf(XElement element, Uri? parentBase)
     {

@@ -84,6 +84,7 @@ public static class FeedParser
             Published = published,
             Summary = summary,
             Content = content,
+            Language = entry.Language,
         };
     }
 

@@ -17,7 +17,7 @@ internal static class JsonFeedFormat
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(bytes, Options);
-        string? title = null, link = null, version = null, error = null;
+        string? title = null, link = null, version = null, language = null, error = null;
         var entries = new List<RawEntry>();
         var sawItems = false;
         try
@@ -33,6 +33,7 @@ internal static class JsonFeedFormat
                     case "title" when reader.TokenType == JsonTokenType.String: title = reader.GetString(); break;
                     case "home_page_url" when reader.TokenType == JsonTokenType.String: link = reader.GetString(); break;
                     case "version" when reader.TokenType == JsonTokenType.String: version = reader.GetString(); break;
+                    case "language" when reader.TokenType == JsonTokenType.String: language = reader.GetString(); break;
                     case "items" when reader.TokenType == JsonTokenType.StartArray:
                         sawItems = true;
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -56,7 +57,9 @@ internal static class JsonFeedFormat
         }
         if (!sawItems && version?.Contains("jsonfeed.org", StringComparison.OrdinalIgnoreCase) != true)
             throw new FeedParseException("The document is JSON but not a feed: it has neither a JSON Feed version nor items.");
-        return (new RawFeed("json-feed", FeedString.Plain(title), link, entries), error);
+        // The feed's language may come after its items: items without their own take it at the end.
+        var feedLanguage = NullIfBlank(language);
+        return (new RawFeed("json-feed", FeedString.Plain(title), link, entries.Select(e => e with { Language = e.Language ?? feedLanguage }).ToList()), error);
     }
 
     private static RawEntry Entry(JsonElement item)
@@ -74,6 +77,7 @@ internal static class JsonFeedFormat
             Content = FeedString.Html(String(item, "content_html")) ?? FeedString.Plain(String(item, "content_text")),
             Dates = [String(item, "date_published"), String(item, "date_modified")],
             Author = author,
+            Language = String(item, "language"),
         };
     }
 

@@ -20,6 +20,8 @@ public sealed record ParsedItem
     public DateTimeOffset? Published { get; init; }
     public string? Summary { get; init; }
     public string? Content { get; init; }
+    /// <summary>The language the feed declares for the entry (its own, else the feed's), as written, e.g. "en-us": a hint.</summary>
+    public string? Language { get; init; }
 
     /// <summary>Nothing to store and nothing to tell it apart by: no title, link, summary or content.</summary>
     public bool IsEmpty => Title.Length == 0 && Link is null && Summary is null && Content is null;

@@ -29,11 +29,14 @@ public interface IStoryStore
     /// <summary>As <see cref="SaveAsync"/> for many stories in one transaction (imports and benchmarks).</summary>
     Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default);
 
-    /// <summary>Replaces a story's mentions (re-tagging after a model change) and records the tagger version.</summary>
-    Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default);
+    /// <summary>Replaces a story's mentions (re-tagging after a model change) and records the tagger version, language and tagging status.</summary>
+    Task ReplaceTagsAsync(long storyId, StoryTags tags, CancellationToken ct = default);
 
-    /// <summary>Stories not tagged by this tagger version, in id order after <paramref name="afterId"/>.</summary>
-    Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default);
+    /// <summary>
+    /// Stories not tagged by this tagger version or without a tagging status (stored before languages were detected),
+    /// in id order after <paramref name="afterId"/>, with their stored language.
+    /// </summary>
+    Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default);
 
     Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
     Task<Story?> GetAsync(long id, CancellationToken ct = default);

@@ -2,7 +2,10 @@ using Aggregator.Core.Stores;
 
 namespace Aggregator.Core.Tagging;
 
-/// <summary>Re-tags stored stories after a model change: every story whose tagger version differs from the current one.</summary>
+/// <summary>
+/// Re-tags stored stories after a model change: every story whose tagger version differs from the current one, or that
+/// was stored before languages were detected. The language is decided again, the stored one serving as the hint.
+/// </summary>
 public sealed class Retagger(IStoryStore stories, StoryTagger tagger)
 {
     private const int BatchSize = 200;
@@ -16,9 +19,9 @@ public sealed class Retagger(IStoryStore stories, StoryTagger tagger)
         {
             var batch = await stories.UntaggedAsync(tagger.Version, after, BatchSize, ct);
             if (batch.Count == 0) return done;
-            foreach (var (id, title, text) in batch)
+            foreach (var (id, title, text, language) in batch)
             {
-                await stories.ReplaceTagsAsync(id, tagger.Tag(title, text).Mentions, tagger.Version, ct);
+                await stories.ReplaceTagsAsync(id, tagger.Tag(title, text, language), ct);
                 done++;
             }
             after = batch[^1].Id;

@@ -19,7 +19,7 @@ internal abstract class StorySearch
     /// <exception cref="SearchSyntaxException">The database could not run the search.</exception>
     public abstract Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct);
 
-    /// <summary>The conditions every provider states alike: date range, feed, polling position and page position.</summary>
+    /// <summary>The conditions every provider states alike: date range, feed, language, polling position and page position.</summary>
     protected static List<string> CommonFilters(StoryQuery query, string idColumn, bool relevance, long settledMs, DynamicParameters parameters)
     {
         var where = new List<string>();
@@ -29,6 +29,11 @@ internal abstract class StorySearch
         {
             where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
             parameters.Add("feedId", feedId);
+        }
+        if (query.Language is { } language)
+        {
+            where.Add("s.language = @language");
+            parameters.Add("language", language);
         }
         if (query.Since is { } since)
         {
@@ -67,6 +72,7 @@ internal sealed class SummaryRow
     public string title { get; set; } = "";
     public string? link { get; set; }
     public long published { get; set; }
+    public string? language { get; set; }
     public string? snippet { get; set; }
 }
 

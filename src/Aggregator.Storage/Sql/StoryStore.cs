@@ -90,8 +90,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             // Nothing inserted means another writer got there first, with this story (found on the next turn) or
             // with this id (the next turn takes the one after it).
             var stored = await connection.ExecuteScalarAsync<long?>("""
-                INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
-                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE link_key = @linkKey) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
+                INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, language, tagging, entity_terms)
+                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE link_key = @linkKey) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @Language, @Tagging, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new
@@ -108,6 +108,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                     Extraction = story.Extraction.ToString(),
                     story.ContentHash,
                     story.TaggerVersion,
+                    story.Language,
+                    story.Tagging,
                     entityTerms,
                 }, transaction);
             if (stored is null) continue;
@@ -118,7 +120,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         throw new InvalidOperationException($"Story '{story.Guid}' lost the race for an id {IdAttempts} times.");
     }
 
-    public Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default) =>
+    public Task ReplaceTagsAsync(long storyId, StoryTags tags, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction, entities) =>
         {
             // The story_entities triggers take the old mentions out of the counts as the rows go.
@@ -126,10 +128,11 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 DELETE FROM story_entities WHERE story_id = @storyId;
                 DELETE FROM mentions WHERE story_id = @storyId;
                 """, new { storyId }, transaction);
-            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(mentions));
-            await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
-                new { storyId, taggerVersion, entityTerms }, transaction);
-            await entities.AddMentionsAsync(storyId, mentions);
+            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(tags.Mentions));
+            await connection.ExecuteAsync("""
+                UPDATE stories SET tagger_version = @Version, language = @Language, tagging = @Tagging, entity_terms = @entityTerms WHERE id = @storyId
+                """, new { storyId, tags.Version, tags.Language, tags.Tagging, entityTerms }, transaction);
+            await entities.AddMentionsAsync(storyId, tags.Mentions);
             return true;
         }, ct);
 
@@ -155,12 +158,12 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         }
     }
 
-    public async Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<(long, string, string)>("""
-            SELECT id, title, text FROM stories
-            WHERE id > @afterId AND (tagger_version IS NULL OR tagger_version <> @taggerVersion)
+        return (await connection.QueryAsync<(long, string, string, string?)>("""
+            SELECT id, title, text, language FROM stories
+            WHERE id > @afterId AND (tagger_version IS NULL OR tagger_version <> @taggerVersion OR tagging IS NULL)
             ORDER BY id LIMIT @limit
             """, new { afterId, taggerVersion, limit })).ToList();
     }
@@ -193,6 +196,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             Title = r.title,
             Link = r.link,
             Published = Time(r.published),
+            Language = r.language,
             Feeds = feeds.TryGetValue(r.id, out var list) ? list : [],
             Snippet = Snippets.MarkedHtml(r.snippet),
         }).ToList();
@@ -202,7 +206,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
     public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version FROM stories WHERE id = @id", new { id });
+        var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version, language, tagging FROM stories WHERE id = @id", new { id });
         if (row is null) return null;
         var feeds = await FeedsOfAsync(connection, [id]);
         var mentions = await connection.QueryAsync<MentionRow>("""
@@ -221,6 +225,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             Text = row.text,
             Extraction = Enum.Parse<ExtractionStatus>(row.extraction),
             TaggerVersion = row.tagger_version,
+            Language = row.language,
+            Tagging = row.tagging,
             Feeds = feeds.TryGetValue(id, out var list) ? list : [],
             Mentions = mentions.Select(m => new StoryMention((StoryField)m.field, (int)m.start, (int)m.end,
                 EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name)).ToList(),
@@ -293,5 +299,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         public string text { get; set; } = "";
         public string extraction { get; set; } = "";
         public string? tagger_version { get; set; }
+        public string? language { get; set; }
+        public string? tagging { get; set; }
     }
 }

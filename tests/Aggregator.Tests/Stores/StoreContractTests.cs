@@ -90,6 +90,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             Extraction = ExtractionStatus.Extracted,
             ContentHash = $"hash-{n}",
             TaggerVersion = "test-1",
+            Tagging = TaggingStatus.Tagged,
         };
     }
 
@@ -515,23 +516,25 @@ public abstract class StoreContractTests : IAsyncLifetime
         var story = Draft(wire.Id, published, title, text) with
         {
             Author = "Jane Reporter", Summary = "Lavrov visits Kabul.", Extraction = ExtractionStatus.FeedContent, Mentions = mentions, TaggerVersion = "ner-7",
+            Language = "en",
         };
         var before = DateTimeOffset.UtcNow;
         var id = await StoreAsync(story);
         await Stories.LinkAsync(daily.Id, "daily-guid", null, id);
-        var bare = await StoreAsync(Draft(wire.Id, Base) with { Link = null, TaggerVersion = null, Extraction = ExtractionStatus.NotAttempted });
+        var bare = await StoreAsync(Draft(wire.Id, Base) with { Link = null, TaggerVersion = null, Tagging = null, Extraction = ExtractionStatus.NotAttempted });
 
         var read = (await Stories.GetAsync(id))!;
         var readBare = (await Stories.GetAsync(bare))!;
 
         Assert.Equal(id, read.Id);
-        Assert.Equal((story.Title, story.Link, story.Author, story.Summary, story.Text, story.Extraction, story.TaggerVersion),
-            (read.Title, read.Link, read.Author, read.Summary, read.Text, read.Extraction, read.TaggerVersion));
+        Assert.Equal((story.Title, story.Link, story.Author, story.Summary, story.Text, story.Extraction, story.TaggerVersion, "en", "tagged"),
+            (read.Title, read.Link, read.Author, read.Summary, read.Text, read.Extraction, read.TaggerVersion, read.Language, read.Tagging));
         Assert.Equal(published.ToUnixTimeMilliseconds(), read.Published.ToUnixTimeMilliseconds());
         Assert.InRange(read.FirstSeen, before - ClockSlack, DateTimeOffset.UtcNow + ClockSlack);
         Assert.Equal([(wire.Id, "Wire"), (daily.Id, "Daily")], read.Feeds.Select(f => (f.Id, f.Name)).Order());
         Assert.Equal(mentions.OrderBy(m => m.Field).ThenBy(m => m.Start), read.Mentions); // title first, then by offset
-        Assert.Equal((null, null, null, null, ExtractionStatus.NotAttempted), (readBare.Link, readBare.Author, readBare.Summary, readBare.TaggerVersion, readBare.Extraction));
+        Assert.Equal((null, null, null, null, ExtractionStatus.NotAttempted, null, null),
+            (readBare.Link, readBare.Author, readBare.Summary, readBare.TaggerVersion, readBare.Extraction, readBare.Language, readBare.Tagging));
         Assert.Empty(readBare.Mentions);
         Assert.Null(await Stories.GetAsync(Math.Max(id, bare) + 1));
     }
@@ -683,6 +686,41 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(["Airport reopens", "Harvest festival opens"], await TitlesAsync(new StoryQuery { From = Base.AddHours(2), Text = Text("kabul OR tashkent") }));
         Assert.Equal(["Ceasefire talks resume in Doha"], await TitlesAsync(new StoryQuery { To = Base.AddHours(2), Text = Text("kabul OR tashkent") }));
         Assert.Equal(["Harvest festival opens"], await TitlesAsync(new StoryQuery { FeedId = wire.Id, From = Base.AddHours(1).AddMilliseconds(1) }));
+    }
+
+    [SkippableFact]
+    public async Task Search_filters_by_language_alone_and_with_text_feed_entities_and_paging()
+    {
+        var wire = await FeedAsync("Wire");
+        var daily = await FeedAsync("Daily");
+        var englishKabul = await StoreAsync(About(wire.Id, Base.AddHours(1), Kabul) with { Title = "Kabul airport reopens", Language = "en" });
+        var germanKabul = await StoreAsync(Draft(wire.Id, Base.AddHours(2), "Flughafen Kabul wieder offen", "Der Flughafen in Kabul ist wieder offen.") with
+        {
+            Language = "de", Tagging = TaggingStatus.SkippedForLanguage("de"),
+        });
+        var germanDoha = await StoreAsync(Draft(daily.Id, Base.AddHours(3), "Gespräche in Doha", "Die Gespräche in Doha gehen weiter.") with
+        {
+            Language = "de", Tagging = TaggingStatus.SkippedForLanguage("de"),
+        });
+        var french = await StoreAsync(Draft(daily.Id, Base.AddHours(4), "L'aéroport de Kaboul rouvre", "L'aéroport de Kaboul a rouvert.") with { Language = "fr" });
+        var unknown = await StoreAsync(Draft(daily.Id, Base.AddHours(5), "Kabul", "Kabul."));
+
+        Assert.Equal([germanDoha, germanKabul], await IdsAsync(new StoryQuery { Language = "de" }));
+        Assert.Equal([french], await IdsAsync(new StoryQuery { Language = "fr" }));
+        Assert.Empty(await IdsAsync(new StoryQuery { Language = "es" }));
+        Assert.Equal([unknown, french, germanDoha, germanKabul, englishKabul], await IdsAsync(new StoryQuery())); // no filter: every language and none
+        Assert.Equal([germanKabul], await IdsAsync(new StoryQuery { Language = "de", Text = Text("kabul") }));
+        Assert.Equal([germanKabul], await IdsAsync(new StoryQuery { Language = "de", Text = Text("kabul"), Sort = StorySort.Relevance }));
+        Assert.Equal([germanDoha], await IdsAsync(new StoryQuery { Language = "de", FeedId = daily.Id }));
+        Assert.Equal([germanKabul], await IdsAsync(new StoryQuery { Language = "de", To = Base.AddHours(3) }));
+        var kabul = await Entities.ResolveAsync(Kabul.Name, Kabul.Type);
+        Assert.Equal([englishKabul], await IdsAsync(new StoryQuery { Language = "en", EntityFilters = [kabul] }));
+        Assert.Empty(await IdsAsync(new StoryQuery { Language = "de", EntityFilters = [kabul] }));
+        Assert.Equal([[germanDoha], [germanKabul]], (await PagesAsync(new StoryQuery { Language = "de", Limit = 1 })).Select(p => p.Items.Select(i => i.Id).ToList()));
+
+        var listed = (await Stories.SearchAsync(new StoryQuery())).Items.ToDictionary(i => i.Id, i => i.Language);
+        Assert.Equal(("en", "de", "fr", null), (listed[englishKabul], listed[germanKabul], listed[french], listed[unknown]));
+        Assert.Equal("de", Assert.Single((await Stories.SearchAsync(new StoryQuery { Text = Text("doha") })).Items).Language);
     }
 
     [SkippableFact]
@@ -858,12 +896,12 @@ public abstract class StoreContractTests : IAsyncLifetime
         ];
         // Canonical names differing only in case are one entity.
         var third = Mentions(StoryField.Text, thirdText, ("Doha", Doha.Name, EntityType.Location), ("Kabul", "KABUL", EntityType.Location));
-        await Stories.ReplaceTagsAsync(s1, retagged, "test-2");
-        await Stories.ReplaceTagsAsync(s2, [], "test-2");
-        await Stories.ReplaceTagsAsync(s3, third, "test-2");
+        await Stories.ReplaceTagsAsync(s1, new StoryTags(retagged, "test-2"));
+        await Stories.ReplaceTagsAsync(s2, new StoryTags([], "test-2"));
+        await Stories.ReplaceTagsAsync(s3, new StoryTags(third, "test-2"));
         (current[s1], current[s2], current[s3]) = (retagged, [], third);
         await AssertCountsMatchAsync(current);
-        await Stories.ReplaceTagsAsync(s1, retagged, "test-2"); // the same tags again change nothing
+        await Stories.ReplaceTagsAsync(s1, new StoryTags(retagged, "test-2")); // the same tags again change nothing
         await AssertCountsMatchAsync(current);
 
         var read = (await Stories.GetAsync(s1))!;
@@ -893,21 +931,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Untagged_lists_stories_of_other_tagger_versions_in_id_order()
+    public async Task Untagged_lists_stories_of_other_tagger_versions_or_without_tagging_status_in_id_order()
     {
         var wire = await FeedAsync("Wire");
-        var a = await StoreAsync(Draft(wire.Id, Base.AddHours(1), "Story A", "Text of A") with { TaggerVersion = "ner-1" });
+        var a = await StoreAsync(Draft(wire.Id, Base.AddHours(1), "Story A", "Text of A") with { TaggerVersion = "ner-1", Language = "de" });
         await StoreAsync(Draft(wire.Id, Base.AddHours(2)) with { TaggerVersion = "ner-2" });
-        var c = await StoreAsync(Draft(wire.Id, Base.AddHours(3), "Story C", "Text of C") with { TaggerVersion = null });
+        var c = await StoreAsync(Draft(wire.Id, Base.AddHours(3), "Story C", "Text of C") with { TaggerVersion = null, Tagging = null });
         var d = await StoreAsync(Draft(wire.Id, Base, "Story D", "Text of D") with { TaggerVersion = "ner-1" });
+        // Tagged by this version, but before languages were detected.
+        var e = await StoreAsync(Draft(wire.Id, Base.AddHours(4), "Story E", "Text of E") with { TaggerVersion = "ner-2", Tagging = null });
 
-        Assert.Equal([(d, "Story D", "Text of D"), (a, "Story A", "Text of A"), (c, "Story C", "Text of C")], await Stories.UntaggedAsync("ner-2", 0, 10));
-        Assert.Equal([c], (await Stories.UntaggedAsync("ner-2", a, 10)).Select(s => s.Id));
+        Assert.Equal([(d, "Story D", "Text of D", null), (a, "Story A", "Text of A", "de"), (c, "Story C", "Text of C", null), (e, "Story E", "Text of E", null)],
+            await Stories.UntaggedAsync("ner-2", 0, 10));
+        Assert.Equal([c, e], (await Stories.UntaggedAsync("ner-2", a, 10)).Select(s => s.Id));
         Assert.Equal([d], (await Stories.UntaggedAsync("ner-2", 0, 1)).Select(s => s.Id));
 
-        await Stories.ReplaceTagsAsync(a, [], "ner-2");
+        await Stories.ReplaceTagsAsync(a, new StoryTags([], "ner-2", "de", TaggingStatus.SkippedForLanguage("de")));
+        await Stories.ReplaceTagsAsync(e, new StoryTags([], "ner-2", "fr", TaggingStatus.SkippedForLanguage("fr")));
 
         Assert.Equal([d, c], (await Stories.UntaggedAsync("ner-2", 0, 10)).Select(s => s.Id));
+        var read = (await Stories.GetAsync(e))!;
+        Assert.Equal(("ner-2", "fr", "skipped: language fr"), (read.TaggerVersion, read.Language, read.Tagging));
     }
 
     // ---------------------------------------------------------------- entities
@@ -1113,7 +1157,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var updated = await Stories.VersionAsync();
         await Feeds.RecordHealthAsync(feed.Id, new FeedHealth { LastAttemptAt = start, LastStatus = 500, ConsecutiveFailures = 1 });
         var health = await Stories.VersionAsync();
-        await Stories.ReplaceTagsAsync(id, [], "test-2");
+        await Stories.ReplaceTagsAsync(id, new StoryTags([], "test-2"));
         var retagged = await Stories.VersionAsync();
         await Feeds.DeleteAsync(feed.Id);
         var deleted = await Stories.VersionAsync();
@@ -1142,7 +1186,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             await StoreAsync(About(wire.Id, Base.AddHours(1), Taliban)),
         };
         await Stories.SaveAsync(About(daily.Id, Base.AddHours(2), Kabul) with { Link = (await Stories.GetAsync(ids[0]))!.Link }); // a duplicate
-        await Stories.ReplaceTagsAsync(ids[2], [], "test-2"); // Taliban is left without stories
+        await Stories.ReplaceTagsAsync(ids[2], new StoryTags([], "test-2")); // Taliban is left without stories
         await Feeds.RecordHealthAsync(daily.Id, new FeedHealth { LastStatus = 500, ConsecutiveFailures = 2 });
         await Feeds.RecordHealthAsync(wire.Id, new FeedHealth { LastStatus = 200, ConsecutiveFailures = 0 });
         await Feeds.RecordHealthAsync(gone.Id, new FeedHealth { LastStatus = 404, ConsecutiveFailures = 5 });
