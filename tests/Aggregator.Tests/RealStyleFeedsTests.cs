@@ -9,7 +9,8 @@ namespace Aggregator.Tests;
 /// The entity list an analyst sees first, after ingesting feeds in the styles real sites publish (a tech blog, a
 /// podcast, sport results, a wire, business news, a lifestyle blog: Fixtures/realstyle, written for these tests and
 /// never trained on): their main people, places and organisations are at the top, and no discourse word, contraction,
-/// product or file format is there at all.
+/// product or file format is there at all; German, French, Spanish and Portuguese feeds are stored with their language
+/// and no entities of the English model.
 /// </summary>
 public sealed class RealStyleFeedsTests
 {
@@ -54,5 +55,28 @@ public sealed class RealStyleFeedsTests
             Assert.True(top.Any(e => e.Name == name && e.Type == type), $"{name} ({type}) is not among the top 60: {shown}");
         foreach (var word in NeverEntities)
             Assert.False(top.Any(e => e.Name.Equals(word, StringComparison.OrdinalIgnoreCase)), $"'{word}' is a top entity: {shown}");
+    }
+
+    [Theory]
+    [InlineData("german-news.xml", "de", 12, 0)]
+    [InlineData("french-news.xml", "fr", 11, 0)]
+    [InlineData("spanish-portuguese.xml", "es", 9, 0)]
+    [InlineData("spanish-portuguese.xml", "pt", 3, 0)]
+    [InlineData("mixed-declared-wrong.xml", "de", 3, 0)]
+    [InlineData("mixed-declared-wrong.xml", "en", 8, 8)]
+    public async Task Stories_in_other_languages_keep_their_language_and_get_no_english_entities(string file, string language, int stories, int tagged)
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false" });
+        server.MapContent("/" + file, Read("realstyle/" + file), "application/xml");
+        await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/" + file)));
+
+        var inLanguage = new List<Story>();
+        foreach (var summary in await pipeline.AllStoriesAsync())
+            if ((await pipeline.Stories.GetAsync(summary.Id))! is { } story && story.Language == language) inLanguage.Add(story);
+        Assert.Equal(stories, inLanguage.Count);
+        Assert.Equal(tagged, inLanguage.Count(s => s.Mentions.Count > 0));
+        if (language != "en")
+            Assert.All(inLanguage, s => Assert.Equal(TaggingStatus.SkippedForLanguage(language), s.Tagging));
     }
 }
