@@ -65,13 +65,34 @@ public sealed class LanguageDetection
     public string? Decide(string title, string text, string? declared) =>
         (_detect ? Detect(title, text) : null) ?? LanguageCode.FromDeclared(declared);
 
+    /// <summary>
+    /// Small words that only English has among the news languages. Most stories are English, and four of these in the
+    /// sample settle it without the detector (≈ 2 ms a story, the dearest step after extraction).
+    /// </summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> EnglishOnlyWords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "the", "and", "of", "to", "that", "with", "for", "from", "which", "said", "were", "their", "this", "have", "has",
+        "been", "would", "after", "about", "into", "they", "will", "are", "but", "who", "its", "than", "when", "could",
+    }.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private const int EnglishOnlyWordsThatDecide = 4;
+
     /// <summary>The language the words show, or null when there are too few of them to tell.</summary>
     private static string? Detect(string title, string text)
     {
         var sample = Sample(title, text, out var letters);
         if (letters < MinimumLetters) return null;
+        if (CountEnglishOnlyWords(sample) >= EnglishOnlyWordsThatDecide) return "en";
         var language = Shared.Value.DetectLanguageOf(sample);
         return language == Unknown ? null : language.IsoCode6391().ToString().ToLowerInvariant();
+    }
+
+    private static int CountEnglishOnlyWords(string sample)
+    {
+        int count = 0;
+        foreach (var range in sample.AsSpan().Split(' '))
+            if (EnglishOnlyWords.Contains(sample.AsSpan(range).TrimEnd(",.;:!?\"'’”)"))) count++;
+        return count;
     }
 
     /// <summary>

@@ -55,6 +55,19 @@ public sealed class LanguageDetectionTests
     }
 
     [Fact]
+    public void A_story_in_another_language_quoting_english_keeps_its_language()
+    {
+        // English's own small words settle most stories at once; a quoted English slogan is not enough of them.
+        var detection = Detection();
+
+        Assert.Equal("de", detection.Decide("Streik bei der Bahn",
+            "Die Gewerkschaft rief am Montag zu einem neuen Streik auf. Auf den Plakaten stand \"the end of the line\", "
+            + "und viele Pendler mussten auf Busse ausweichen, weil kaum ein Zug fuhr.", declared: null));
+        Assert.Equal("en", detection.Decide("Rail strike", "The union called a new strike on Monday, and commuters said "
+            + "that they would have to work from home for the rest of the week.", declared: "de"));
+    }
+
+    [Fact]
     public void A_word_repeated_counts_once_as_evidence()
     {
         var table = string.Join("\n", Enumerable.Repeat("Q3 loss widens, shrs 12.4 vs 11.9", 10));
