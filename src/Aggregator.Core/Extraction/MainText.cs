@@ -350,8 +350,9 @@ internal sealed class MainText
     }
 
     /// <summary>
-    /// Lines that are mostly links are lists of other pages (related, more, tags) when they come in runs or shout in
-    /// capitals; one on its own between sentences is a link the story gives (a product, a source) and stays.
+    /// Lines that are mostly links are lists of other pages (related, more, tags) when they come in runs, shout in
+    /// capitals or follow a label ("Related: ..."); one on its own between sentences is a link the story gives (a
+    /// product, a source) and stays.
     /// </summary>
     private static void DropLinkLists(List<Paragraph> kept)
     {
@@ -360,8 +361,16 @@ internal sealed class MainText
         kept.RemoveAll(p =>
         {
             var i = index++;
-            return linky[i] && ((i > 0 && linky[i - 1]) || (i + 1 < linky.Length && linky[i + 1]) || IsShouting(p.Text));
+            return linky[i] && ((i > 0 && linky[i - 1]) || (i + 1 < linky.Length && linky[i + 1]) || IsShouting(p.Text) || IsLabelledLink(p));
         });
+    }
+
+    /// <summary>A link after a short label of its own: all the text that is not link comes before a colon near the start.</summary>
+    private static bool IsLabelledLink(Paragraph paragraph)
+    {
+        var colon = paragraph.Text.IndexOf(": ", StringComparison.Ordinal);
+        var label = paragraph.Chars - paragraph.LinkChars;
+        return colon is > 0 and < 30 && label > colon / 2 && label <= colon + 2;
     }
 
     private static bool IsShouting(string text)
