@@ -72,6 +72,22 @@ public class ExtractionTests
     }
 
     [Fact]
+    public void Of_several_json_ld_articles_the_one_about_this_page_gives_the_body()
+    {
+        const string promotion = "Subscribe today and get your first three months of the Town Crier at half price, with free delivery to your door.";
+        var other = $$"""{"@type": "NewsArticle", "url": "https://news.example.org/subscribe", "headline": "Subscribe", "articleBody": "{{promotion}} {{promotion}} {{promotion}} {{promotion}}"},""";
+        var page = Fixtures.Read("pages/structured-body.html")
+            .Replace("{\"@type\": \"NewsArticle\", \"headline\"", other + "{\"@type\": \"NewsArticle\", \"url\": \"https://news.example.org/story/\", \"headline\"");
+
+        var article = ArticleExtractor.Extract(page, Url);
+
+        Assert.Equal(ExtractionStatus.StructuredData, article.Path);
+        Assert.StartsWith("The central library will open", article.Text);
+        Assert.DoesNotContain("Subscribe today", article.Text);
+        Assert.Equal("Library extends opening hours", article.Title);
+    }
+
+    [Fact]
     public void The_element_marked_up_as_the_article_body_is_taken_and_cleaned()
     {
         var page = Fixtures.Read("pages/boilerplate.html").Replace("<div class=\"story-body\">", "<div class=\"story-body\" itemprop=\"articleBody\">");

@@ -10,7 +10,8 @@ public sealed record ExtractedArticle(string? Title, string? Byline, DateTimeOff
 
 /// <summary>
 /// Main text of an article page. The page is parsed once (AngleSharp) and flattened in one walk; the text comes from
-/// the page's JSON-LD articleBody when it is whole and agrees with the page, else from the main block the page's
+/// the page's JSON-LD articleBody (of the article at <c>url</c>, when the JSON-LD says) when it is whole and agrees with
+/// the page, else from the main block the page's
 /// structure and paragraph scores point to. No I/O: the page is given, already decoded.
 /// </summary>
 public static class ArticleExtractor
@@ -28,24 +29,18 @@ public static class ArticleExtractor
         MarkupGuard.EnsureWithin(html, MarkupLimits.Page);
         using var document = Parser.ParseDocument(html);
         var page = PageModel.Build(document);
-        var structured = StructuredData.From(page.JsonLd);
+        var structured = StructuredData.From(page.JsonLd, url);
         var title = Clean(Meta(page, "og:title") ?? structured.Headline ?? page.DocumentTitle);
         var (text, path) = MainText.Extract(page, title);
+        var status = path switch
+        {
+            MainTextPath.ArticleMarkup => ExtractionStatus.ArticleMarkup,
+            MainTextPath.Paragraphs => ExtractionStatus.PageParagraphs,
+            _ => ExtractionStatus.Extracted,
+        };
         if (WholeStructuredBody(structured.ArticleBody, page, text) is { } body)
-            (text, path) = (body, MainTextPath.Structured);
-        return new ExtractedArticle(
-            title,
-            Byline(page, structured),
-            Published(page, structured),
-            text,
-            text.Length >= MinimumTextLength,
-            path switch
-            {
-                MainTextPath.Structured => ExtractionStatus.StructuredData,
-                MainTextPath.ArticleMarkup => ExtractionStatus.ArticleMarkup,
-                MainTextPath.Paragraphs => ExtractionStatus.PageParagraphs,
-                _ => ExtractionStatus.Extracted,
-            });
+            (text, status) = (body, ExtractionStatus.StructuredData);
+        return new ExtractedArticle(title, Byline(page, structured), Published(page, structured), text, text.Length >= MinimumTextLength, status);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ internal sealed record Paragraph(int TokenStart, int Owner, string Text, int Lin
 }
 
 /// <summary>How the main text was found.</summary>
-internal enum MainTextPath { Block, ArticleMarkup, Paragraphs, Structured }
+internal enum MainTextPath { Block, ArticleMarkup, Paragraphs }
 
 /// <summary>
 /// The article's main text from a <see cref="PageModel"/>: boilerplate removed by structure, the main block chosen by
@@ -319,11 +319,17 @@ internal sealed class MainText
         return result;
     }
 
+    /// <summary>The first paragraph that starts inside the element (paragraphs are in document order).</summary>
     private Paragraph? ParagraphAt(int element)
     {
-        var start = elements[element].TokenStart;
-        var end = elements[element].TokenEnd;
-        return paragraphs.FirstOrDefault(p => p.TokenStart >= start && p.TokenStart < end);
+        int low = 0, high = paragraphs.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (paragraphs[middle].TokenStart < elements[element].TokenStart) low = middle + 1;
+            else high = middle;
+        }
+        return low < paragraphs.Count && paragraphs[low].TokenStart < elements[element].TokenEnd ? paragraphs[low] : null;
     }
 
     /// <summary>The paragraphs inside the chosen elements, less what is about the article rather than of it.</summary>

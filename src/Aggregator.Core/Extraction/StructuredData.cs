@@ -7,9 +7,13 @@ internal sealed record StructuredData(string? Headline, string? ArticleBody, str
 {
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-    public static StructuredData From(IEnumerable<string> scripts)
+    /// <summary>
+    /// The article the JSON-LD describes: the one whose url, @id or mainEntityOfPage is this page when one says so
+    /// (a page may also describe the articles it links to), else the one with the longest body.
+    /// </summary>
+    public static StructuredData From(IEnumerable<string> scripts, Uri pageUrl)
     {
-        string? headline = null, body = null, author = null, published = null;
+        var articles = new List<(StructuredData Data, bool ThisPage)>();
         foreach (var script in scripts)
         {
             JsonDocument document;
@@ -25,18 +29,35 @@ internal sealed record StructuredData(string? Headline, string? ArticleBody, str
             {
                 foreach (var item in Objects(document.RootElement))
                 {
-                    if (item.TryGetProperty("articleBody", out var articleBody) && articleBody.ValueKind == JsonValueKind.String &&
-                        articleBody.GetString() is { } text && text.Length > (body?.Length ?? 0))
-                        body = text;
-                    if (!IsArticle(item)) continue;
-                    headline ??= String(item, "headline");
-                    published ??= String(item, "datePublished");
-                    author ??= AuthorName(item);
+                    var body = String(item, "articleBody");
+                    if (body is null && !IsArticle(item)) continue;
+                    articles.Add((new StructuredData(String(item, "headline"), body, AuthorName(item), String(item, "datePublished")), IsAbout(item, pageUrl)));
                 }
             }
         }
-        return new StructuredData(headline, body, author, published);
+        if (articles.Count == 0) return new StructuredData(null, null, null, null);
+        var chosen = articles.OrderByDescending(a => a.ThisPage).ThenByDescending(a => a.Data.ArticleBody?.Length ?? -1).First().Data;
+        var fallback = articles.Select(a => a.Data).ToList();
+        return new StructuredData(
+            chosen.Headline ?? fallback.Select(a => a.Headline).FirstOrDefault(h => h is not null),
+            chosen.ArticleBody,
+            chosen.Author ?? fallback.Select(a => a.Author).FirstOrDefault(h => h is not null),
+            chosen.DatePublished ?? fallback.Select(a => a.DatePublished).FirstOrDefault(h => h is not null));
     }
+
+    private static bool IsAbout(JsonElement item, Uri pageUrl)
+    {
+        foreach (var name in new[] { "url", "@id", "mainEntityOfPage" })
+        {
+            if (!item.TryGetProperty(name, out var value)) continue;
+            var address = value.ValueKind == JsonValueKind.Object ? String(value, "@id") : value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (Uri.TryCreate(pageUrl, address, out var uri) && SamePage(uri, pageUrl)) return true;
+        }
+        return false;
+    }
+
+    private static bool SamePage(Uri a, Uri b) =>
+        string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.AbsolutePath.TrimEnd('/') == b.AbsolutePath.TrimEnd('/');
 
     /// <summary>Every object in the document, walked with an explicit stack (JsonDocument caps nesting at 64 anyway).</summary>
     private static IEnumerable<JsonElement> Objects(JsonElement root)
