@@ -189,6 +189,24 @@ public class ExtractionTests
     }
 
     [Fact]
+    public void Ad_slots_and_notes_for_browsers_without_scripts_are_not_text()
+    {
+        var article = ArticleExtractor.Extract(Page("""
+            <article>
+              <p>The regional airline will fly twice a day to the capital from April, restoring a route it dropped three years ago.</p>
+              <div class="x7Qz"><center><span>Advertisement</span><br><script>window.slots = [];</script></center></div>
+              <p>Tickets go on sale on Monday, and the first flights are already more than half full, the airline said.</p>
+              <p class="gallery-noscript">This gallery needs JavaScript.</p>
+              <p>The route had been cut when fuel prices rose, and local businesses had campaigned for its return ever since.</p>
+            </article>
+            """), Url);
+
+        Assert.Equal(3, Paragraphs(article).Length);
+        Assert.DoesNotContain("Advertisement", article.Text);
+        Assert.DoesNotContain("JavaScript", article.Text);
+    }
+
+    [Fact]
     public void An_embedded_post_quoted_in_the_story_is_kept()
     {
         var article = ArticleExtractor.Extract(Page("""

@@ -21,6 +21,7 @@ internal static class BoilerplateHints
         "ad", "ads", "adv", "advert", "advertisement", "tag", "tags", "nav", "menu", "meta", "more", "also", "rail", "print",
         "hidden", "skip", "crumbs", "login", "signin", "follow", "donate", "byline", "dateline", "timestamp", "date", "credit",
         "credits", "caption", "outbrain", "taboola", "disqus", "cookie", "cookies", "gdpr", "consent", "masthead", "banner",
+        "nocontent", "noscript",
     };
 
     /// <summary>Word beginnings that mark boilerplate whatever follows ("sharebar", "related-articles", "comments").</summary>

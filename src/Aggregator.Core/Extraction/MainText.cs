@@ -27,6 +27,9 @@ internal sealed class MainText
     private readonly bool[] removed;
     private readonly List<Paragraph> paragraphs;
 
+    /// <summary>Ad and widget slots carry at most a label ("Advertisement", "Sponsored") beside their script.</summary>
+    private const int AdLabelLength = 20;
+
     private MainText(PageModel model)
     {
         this.model = model;
@@ -89,7 +92,8 @@ internal sealed class MainText
 
     /// <summary>
     /// Landmarks and boilerplate-named blocks go, unless one holds most of the page's own (non-link) text: a page
-    /// wrapped whole in a "has-sidebar" layout or in a &lt;header&gt; must not lose its article.
+    /// wrapped whole in a "has-sidebar" layout or in a &lt;header&gt; must not lose its article. So do script slots
+    /// with next to no text of their own.
     /// </summary>
     private void MarkRemoved()
     {
@@ -106,6 +110,8 @@ internal sealed class MainText
             if (removed[element.Parent]) removed[i] = true;
             else if ((element.Flags & (ElementFlags.Landmark | ElementFlags.BoilerplateName)) != 0 && !keepAncestorsOf[i])
                 removed[i] = chars[i] - linkChars[i] < pageText / 2;
+            else if ((element.Flags & ElementFlags.HostsCode) != 0)
+                removed[i] = chars[i] <= AdLabelLength;
         }
     }
 

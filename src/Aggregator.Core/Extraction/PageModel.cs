@@ -107,8 +107,10 @@ internal sealed class PageModel
         if (tag == "script")
         {
             ReadScript(element);
+            MarkHostsCode(parent);
             return false;
         }
+        if (tag is "iframe" or "embed" or "object") MarkHostsCode(parent);
         if (SkippedTags.Contains(tag) || IsHidden(element)) return false;
         if (tag == "time" && FirstTime is null) FirstTime = element.GetAttribute("datetime");
         if (tag == "meta" && element.GetAttribute("itemprop") is { Length: > 0 } itemprop && element.GetAttribute("content") is { Length: > 0 } content)
@@ -124,6 +126,11 @@ internal sealed class PageModel
         AddBoundary(tag, flags, index);
         open.Add((node, index));
         return true;
+    }
+
+    private void MarkHostsCode(int parent)
+    {
+        if (parent >= 0) Elements[parent] = Elements[parent] with { Flags = Elements[parent].Flags | ElementFlags.HostsCode };
     }
 
     private void Exit(List<(INode Node, int Index)> open)
@@ -185,5 +192,7 @@ internal enum ElementFlags
     ListItem = 256,
     /// <summary>An embedded post or quote (class/id names say "embed", "tweet", "quote").</summary>
     Embed = 512,
+    /// <summary>Has a script, frame or plug-in of its own: an ad or widget slot when it has next to no text.</summary>
+    HostsCode = 1024,
     Inherited = InLink | Caption | Heading,
 }
