@@ -77,11 +77,11 @@ public sealed class IngestionTests
 
         var paths = new Dictionary<string, ExtractionStatus>();
         foreach (var summary in await pipeline.AllStoriesAsync())
-            paths[summary.Title] = (await pipeline.Stories.GetAsync(summary.Id))!.Extraction;
-        Assert.Equal(ExtractionStatus.StructuredData, paths["Structured"]);
-        Assert.Equal(ExtractionStatus.ArticleMarkup, paths["Marked"]);
-        Assert.Equal(ExtractionStatus.PageParagraphs, paths["Bare"]);
-        Assert.Equal(ExtractionStatus.Extracted, paths["Block"]);
+            paths[new Uri(summary.Link!).AbsolutePath] = (await pipeline.Stories.GetAsync(summary.Id))!.Extraction;
+        Assert.Equal(ExtractionStatus.StructuredData, paths["/structured"]);
+        Assert.Equal(ExtractionStatus.ArticleMarkup, paths["/marked"]);
+        Assert.Equal(ExtractionStatus.PageParagraphs, paths["/bare"]);
+        Assert.Equal(ExtractionStatus.Extracted, paths["/block"]);
     }
 
     [Fact]
