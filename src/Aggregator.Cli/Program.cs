@@ -14,6 +14,7 @@ internal static class Program
           train [--corpus DIR] [--gazetteer FILE] [--out FILE]  rebuild the NER model from the corpus
           retag [--db PATH]                                     re-tag stories tagged by another model version
           bench ner                                             tokens/second of tokenize + tag
+          bench extract DIR                                     ms per page of extraction over DIR/*/source.html
           bench ingest [--items N] [--feeds F] [--search-stories M] [--no-language]  ingestion stories/s and search latency
           bench parse                                           parse times of hostile documents next to an ordinary feed
           bench queries [--stories N] [--db PATH | --postgres CS] analysts' query latency on N generated stories
@@ -40,6 +41,7 @@ internal static class Program
                 "train" => NlpCommands.Train(args[1..], Console.Out),
                 "retag" => await RetagCommand.RunAsync(new CliArgs(rest), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "ner" => NlpCommands.BenchNer(Console.Out),
+                "bench" when args.Length >= 2 && args[1] == "extract" => await BenchExtractCommand.RunAsync(new CliArgs(args[2..]), Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "ingest" => await BenchIngestCommand.RunAsync(new CliArgs(args[2..], "no-language"), Console.Out),
                 "bench" when args.Length == 2 && args[1] == "parse" => BenchParseCommand.Run(Console.Out),
                 "bench" when args.Length >= 2 && args[1] == "queries" => await BenchQueriesCommand.RunAsync(new CliArgs(args[2..]), Console.Out),

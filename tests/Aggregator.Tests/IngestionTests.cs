@@ -59,6 +59,32 @@ public sealed class IngestionTests
     }
 
     [Fact]
+    public async Task Each_story_records_which_path_produced_its_text()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/structured", Read("pages/structured-body.html"), "text/html");
+        server.MapContent("/marked", Read("pages/boilerplate.html").Replace("class=\"story-body\"", "class=\"story-body\" itemprop=\"articleBody\""), "text/html");
+        server.MapContent("/bare", Read("pages/bare-text.html"), "text/html");
+        server.MapContent("/block", Read("pages/boilerplate.html"), "text/html");
+        server.MapContent("/feed", Rss("Paths",
+            new Item("s", "Structured", server.Url("/structured"), "<p>Summary.</p>"),
+            new Item("m", "Marked", server.Url("/marked"), "<p>Summary.</p>"),
+            new Item("b", "Bare", server.Url("/bare"), "<p>Summary.</p>"),
+            new Item("k", "Block", server.Url("/block"), "<p>Summary.</p>")));
+
+        await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/feed")));
+
+        var paths = new Dictionary<string, ExtractionStatus>();
+        foreach (var summary in await pipeline.AllStoriesAsync())
+            paths[new Uri(summary.Link!).AbsolutePath] = (await pipeline.Stories.GetAsync(summary.Id))!.Extraction;
+        Assert.Equal(ExtractionStatus.StructuredData, paths["/structured"]);
+        Assert.Equal(ExtractionStatus.ArticleMarkup, paths["/marked"]);
+        Assert.Equal(ExtractionStatus.PageParagraphs, paths["/bare"]);
+        Assert.Equal(ExtractionStatus.Extracted, paths["/block"]);
+    }
+
+    [Fact]
     public async Task An_item_is_stored_once_within_a_feed_and_across_feeds()
     {
         await using var server = await LocalServer.StartAsync();

@@ -62,7 +62,7 @@ public static class BenchIngestCommand
         var ids = new List<long>();
         for (var f = 0; f < feedCount; f++)
             ids.Add((await feeds.AddAsync(new FeedDefinition($"{baseUrl}/feed/{f}", $"Feed {f}"), true)).Feed.Id);
-        // Warm up the JIT, SmartReader and the tagger on one item outside the clock.
+        // Warm up the JIT, the extractor and the tagger on one item outside the clock.
         await poller.IngestAsync((await feeds.GetAsync(ids[0]))!, new Core.Parsing.ParsedFeed("rss-2.0", null, null,
             [new Core.Parsing.ParsedItem { Guid = "warm-up", Title = "Warm up", Link = $"{baseUrl}/article/warm", Summary = "warm" }]), true);
 

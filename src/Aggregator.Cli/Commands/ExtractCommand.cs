@@ -17,8 +17,7 @@ public static class ExtractCommand
         Uri url;
         if (File.Exists(source))
         {
-            html = FeedText.Decode(await File.ReadAllBytesAsync(source), null);
-            url = args.Option("url") is { } original ? new Uri(original) : new Uri(Path.GetFullPath(source));
+            (html, url) = await ReadPageAsync(source, args.Option("url"));
         }
         else
         {
@@ -26,7 +25,7 @@ public static class ExtractCommand
                 throw new ArgumentException($"'{source}' is neither an existing file nor an http(s) URL.");
             using var host = CliHost.Build();
             var fetched = await host.Services.GetRequiredService<HttpFetcher>().FetchAsync(page, FetchKind.Page);
-            html = FeedText.Decode(fetched.Body, fetched.Charset);
+            html = FeedText.DecodeHtml(fetched.Body, fetched.Charset);
             url = args.Option("url") is { } original ? new Uri(original) : fetched.FinalUrl;
         }
         var article = ArticleExtractor.Extract(html, url);
@@ -36,7 +35,15 @@ public static class ExtractCommand
             byline = article.Byline,
             published = article.Published,
             text = article.Text,
+            extraction = article.Path.ToString(),
         }));
         return 0;
+    }
+
+    /// <summary>A saved page decoded as ingestion decodes pages (BOM, meta charset, detection); its address is the original URL when known, else the file's.</summary>
+    internal static async Task<(string Html, Uri Url)> ReadPageAsync(string path, string? originalUrl)
+    {
+        var html = FeedText.DecodeHtml(await File.ReadAllBytesAsync(path), null);
+        return (html, originalUrl is { Length: > 0 } original ? new Uri(original) : new Uri(Path.GetFullPath(path)));
     }
 }

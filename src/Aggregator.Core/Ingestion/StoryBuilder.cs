@@ -44,7 +44,7 @@ public sealed class StoryBuilder(HttpFetcher fetcher, StoryTagger tagger, IOptio
             Published = published,
             Summary = item.Summary is null ? null : Truncate(HtmlText.ToPlainText(TextRepair.Clean(item.Summary)), 2_000),
             Text = text,
-            Extraction = extracted ? ExtractionStatus.Extracted : fetchArticle ? ExtractionStatus.FeedContent : ExtractionStatus.NotAttempted,
+            Extraction = extracted ? article!.Path : fetchArticle ? ExtractionStatus.FeedContent : ExtractionStatus.NotAttempted,
             ContentHash = ContentHash.Of(title, text),
             Mentions = tags.Mentions,
             TaggerVersion = tags.Version,

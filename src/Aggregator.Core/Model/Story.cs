@@ -4,8 +4,14 @@ namespace Aggregator.Core.Model;
 
 public enum ExtractionStatus
 {
-    /// <summary>Main text extracted from the article page.</summary>
+    /// <summary>Main text of the article page: the block its structure and paragraph scores point to.</summary>
     Extracted,
+    /// <summary>The page's JSON-LD articleBody: long enough, whole, and in the page's own words.</summary>
+    StructuredData,
+    /// <summary>The element the page marks up as its article body (itemprop="articleBody"), cleaned.</summary>
+    ArticleMarkup,
+    /// <summary>The page's prose paragraphs: its main block was too short, or a list of dates or links.</summary>
+    PageParagraphs,
     /// <summary>The page failed or its extraction was poor; the feed's own content or summary is used.</summary>
     FeedContent,
     /// <summary>Article fetching was switched off; the feed's own content or summary is used.</summary>
