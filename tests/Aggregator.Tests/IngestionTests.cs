@@ -66,7 +66,8 @@ public sealed class IngestionTests
         server.MapContent("/structured", Read("pages/structured-body.html"), "text/html");
         server.MapContent("/marked", Read("pages/boilerplate.html").Replace("class=\"story-body\"", "class=\"story-body\" itemprop=\"articleBody\""), "text/html");
         server.MapContent("/bare", Read("pages/bare-text.html"), "text/html");
-        server.MapContent("/block", Read("pages/boilerplate.html"), "text/html");
+        // Another story in the same layout (the same text would be the same story, stored once).
+        server.MapContent("/block", Read("pages/boilerplate.html").Replace("Harbour bridge", "Harbour tunnel"), "text/html");
         server.MapContent("/feed", Rss("Paths",
             new Item("s", "Structured", server.Url("/structured"), "<p>Summary.</p>"),
             new Item("m", "Marked", server.Url("/marked"), "<p>Summary.</p>"),
