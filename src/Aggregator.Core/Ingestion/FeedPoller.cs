@@ -66,7 +66,8 @@ public sealed class FeedPoller(
         {
             var report = await IngestAsync(feed, parsed, fetchArticles, ct);
             // Validators advance only once the whole document is in: otherwise a 304 would hide what is left of it.
-            await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct);
+            await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct,
+                report.Failed > 0 ? $"{report.Failed} of {report.Items} items could not be stored; they are tried again at the next poll." : null);
             return report;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -151,6 +152,7 @@ public sealed class FeedPoller(
             Duplicates = duplicates,
             Deferred = deferred,
             Skipped = skipped,
+            Failed = failed,
             Errors = errors,
             Outcome = PollOutcome.Ingested,
             FetchAgainInFull = deferred > 0 || failed > 0 || parsed.Warning is not null,
@@ -203,7 +205,7 @@ public sealed class FeedPoller(
         }, ct);
     }
 
-    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct)
+    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct, string? error = null)
     {
         var now = clock.GetUtcNow();
         return feeds.RecordHealthAsync(feed.Id, feed.Health with
@@ -211,7 +213,7 @@ public sealed class FeedPoller(
             LastAttemptAt = now,
             LastSuccessAt = now,
             LastStatus = status,
-            LastError = null,
+            LastError = error,
             ConsecutiveFailures = 0,
             NotBefore = null,
             ETag = validators.ETag,

@@ -30,6 +30,37 @@ public abstract class SqlDatabase
     /// <summary>Condition: <c>alias</c> starts with the LIKE pattern <c>@prefix</c> in any case (escape character '\').</summary>
     internal abstract string AliasStartsWith { get; }
 
+    /// <summary>An error that a later attempt may not meet: a busy database, a lost connection, a server restarting.</summary>
+    internal abstract bool IsTransient(DbException e);
+
+    /// <summary>The disk (or the database's size limit) is full: nothing can be written until space returns.</summary>
+    internal abstract bool IsStorageFull(DbException e);
+
+    /// <summary>Drops pooled connections that may be dead, before a retry.</summary>
+    internal virtual void ForgetBrokenConnections() { }
+
+    /// <summary>
+    /// Runs the work (which opens its own connection) again from the start when the database fails it transiently,
+    /// after a wait that doubles each time, up to <see cref="StorageOptions.TransientRetries"/> times.
+    /// </summary>
+    internal async Task<T> RetryTransientAsync<T>(Func<Task<T>> work, StorageOptions options, CancellationToken ct)
+    {
+        var delay = options.TransientRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (DbException e) when (attempt <= options.TransientRetries && IsTransient(e))
+            {
+                ForgetBrokenConnections();
+                await Task.Delay(delay, ct);
+                delay *= 2;
+            }
+        }
+    }
+
     /// <summary>Applies the migrations not applied yet, each in its own transaction, in version order.</summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {

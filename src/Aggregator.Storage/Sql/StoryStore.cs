@@ -14,8 +14,6 @@ namespace Aggregator.Storage.Sql;
 /// </summary>
 internal sealed class StoryStore(SqlDatabase database, StorySearch search, StorageOptions options, TimeProvider clock) : IStoryStore
 {
-    /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
-    private const int TransientRetries = 3;
     /// <summary>Ids tried for one story when concurrent writers take the same publication millisecond.</summary>
     private const int IdAttempts = 32;
 
@@ -136,27 +134,19 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             return true;
         }, ct);
 
-    /// <summary>Runs the work in one transaction, again from the start when the database aborts it as transient.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>Runs the work in one transaction, again from the start when the database fails it transiently.</summary>
+    private Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct) =>
+        database.RetryTransientAsync(async () =>
         {
+            // Disposing a failed transaction rolls it back (unless the failed commit already has).
             await using var connection = await database.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                var entities = new EntityBatch(database, connection, transaction);
-                var result = await work(connection, transaction, entities);
-                await transaction.CommitAsync(ct);
-                entities.Committed();
-                return result;
-            }
-            catch (DbException e) when (e.IsTransient && attempt < TransientRetries)
-            {
-                // Disposing the transaction rolls it back (if the failed commit has not already): then the next attempt.
-            }
-        }
-    }
+            var entities = new EntityBatch(database, connection, transaction);
+            var result = await work(connection, transaction, entities);
+            await transaction.CommitAsync(ct);
+            entities.Committed();
+            return result;
+        }, options, ct);
 
     public async Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
     {

@@ -18,6 +18,19 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         });
     }
 
+    /// <summary>Another process's write transaction: writers find the database busy, readers carry on (WAL).</summary>
+    protected override async Task<IAsyncDisposable> OutageAsync()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "aggregator.db"), Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE";
+            await begin.ExecuteNonQueryAsync();
+        }
+        return connection; // closing it rolls the transaction back and releases the lock
+    }
+
     protected override Task CleanupAsync()
     {
         SqliteConnection.ClearAllPools(); // pooled connections keep the file (and its WAL) open

@@ -1,3 +1,4 @@
+using Aggregator.Core.Ingestion;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Nlp;
@@ -31,10 +32,17 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected static readonly Named UnitedNations = new("United Nations", EntityType.Organization);
 
     private Pipeline? _pipeline;
+    private Dictionary<string, string?> _storage = [];
     private int _sequence;
 
     /// <summary>The configuration of the provider under test on a store of its own, e.g. Storage:Provider and Storage:Sqlite:Path.</summary>
     protected abstract Task<Dictionary<string, string?>> ProviderSettingsAsync();
+
+    /// <summary>
+    /// Makes the store refuse writes until disposed, as an outage would: another process holding the write lock
+    /// (SQLite), the server dropping every connection and refusing new ones (PostgreSQL).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> OutageAsync();
 
     /// <summary>Removes the test's store (file, database) once the stores are disposed.</summary>
     protected virtual Task CleanupAsync() => Task.CompletedTask;
@@ -49,6 +57,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var storage = await ProviderSettingsAsync();
         storage["Storage:SettleTime"] = SettleTime.ToString();
+        _storage = storage;
         _pipeline = await Pipeline.CreateAsync(storage: storage, clock: Clock);
     }
 
@@ -69,6 +78,18 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected IStoryStore Stories => Pipeline.Stories;
     protected IEntityStore Entities => Pipeline.Entities;
     protected IDatabaseMigrator Migrator => Pipeline.Get<IDatabaseMigrator>();
+
+    /// <summary>The whole pipeline on this test's store, its story store wrapped to stage faults before the n-th save.</summary>
+    protected Task<Pipeline> PipelineWithFaultsAsync(Func<int, Task> beforeSave) => Pipeline.CreateAsync(
+        new()
+        {
+            ["Ingestion:FetchArticles"] = "false",
+            ["Storage:SettleTime"] = "00:00:00",
+            ["Storage:TransientRetries"] = "1",
+            ["Storage:TransientRetryDelay"] = "00:00:00.010",
+            ["Storage:Sqlite:BusyTimeout"] = "00:00:00.050",
+        },
+        storage: _storage, services: services => FaultyStories.Around(services, beforeSave));
 
     // ---------------------------------------------------------------- builders
 
@@ -1214,5 +1235,37 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.InRange(now, last, last + hour - TimeSpan.FromTicks(1));
         Assert.Equal(Enumerable.Range(0, 48).Select(i => last - (47 - i) * hour), stats.PerHour.Select(h => h.Hour));
         Assert.Equal(stats.PerHour.Select(h => (long)firstSeen.Count(t => t >= h.Hour && t < h.Hour + hour)), stats.PerHour.Select(h => h.Stories));
+    }
+
+    // ---------------------------------------------------------------- outages
+
+    [SkippableFact]
+    public async Task An_outage_in_the_middle_of_a_poll_ends_with_every_item_stored_once_after_the_next_poll()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var items = Enumerable.Range(1, 10).Select(n => new Fixtures.Item($"o-{n}", $"Outage story {n}", $"https://news.example.org/outage/{n}", $"Text {n}.")).ToArray();
+        server.MapContent("/feed", Fixtures.Rss("Outage", items), etag: "\"v1\"");
+        IAsyncDisposable? outage = null;
+        await using var pipeline = await PipelineWithFaultsAsync(async save =>
+        {
+            if (save == 3) outage = await OutageAsync();   // save 3 meets the outage (and any lookup made meanwhile)
+            if (save == 4) await outage!.DisposeAsync();
+        });
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var first = await pipeline.PollAsync(feed);
+        var afterFirst = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        var second = await pipeline.PollAsync(feed);
+
+        Assert.True(first.Failed >= 1, $"{first.Failed} failed");
+        Assert.Equal(10, first.Stored + first.Failed);
+        Assert.Null(afterFirst.ETag); // not advanced: the next poll reads the whole feed again
+        Assert.Contains("could not be stored", afterFirst.LastError);
+        Assert.Equal(PollOutcome.Ingested, second.Outcome);
+        Assert.Equal((first.Failed, 0), (second.Stored, second.Failed));
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => $"Outage story {n}").Order(), (await pipeline.AllStoriesAsync()).Select(s => s.Title).Order());
+        var health = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        Assert.Equal(("\"v1\"", null), (health.ETag, health.LastError));
+        Assert.Equal(PollOutcome.NotModified, (await pipeline.PollAsync(feed)).Outcome);
     }
 }
