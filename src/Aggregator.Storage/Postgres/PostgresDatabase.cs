@@ -18,6 +18,8 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     protected override string MigrationPrefix => "Migrations/Postgres/";
     internal override string EntityNameEquals => "lower(name) = lower(@name)";
     internal override string StoryEntityLists => "stories s";
+    internal override string LinkKeyEquals(string column, string parameter) =>
+        $"story_link_key({column}) = story_link_key({parameter}) AND {column} = {parameter}";
     internal override string AliasEquals => "lower(a.alias) = lower(@name)";
     internal override string AliasStartsWith => @"lower(alias) LIKE lower(@prefix) ESCAPE '\'";
 

@@ -24,6 +24,9 @@ public abstract class SqlDatabase
     /// <summary>The stories table as <c>s</c>, read through its narrow (id, entity_terms) index.</summary>
     internal abstract string StoryEntityLists { get; }
 
+    /// <summary>Condition: the link key column equals the parameter, through the index that keeps link keys unique.</summary>
+    internal virtual string LinkKeyEquals(string column, string parameter) => $"{column} = {parameter}";
+
     /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
     internal abstract string AliasEquals { get; }
 

@@ -23,21 +23,21 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         return await FindExistingAsync(connection, null, feedId, guid, canonicalLink, contentHash: null);
     }
 
-    private static async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
+    private async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
     {
         var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
-            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
+            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid = GuidKey.Of(guid) }, transaction);
         if (inFeed is { } id) return new ExistingStory(id, true);
         // Within a feed the GUID is the identity: the link finds a story this feed does not already carry under
         // another GUID (a podcast listing one episode at a time, each linking to the show's page, is not one story),
         // unless that GUID is this one before the feed began reusing it ("g" for "g <link>", ItemIdentity).
-        var other = await connection.QueryFirstOrDefaultAsync<long?>("""
-            SELECT s.id FROM stories s WHERE s.link_key = @link
+        var other = await connection.QueryFirstOrDefaultAsync<long?>($"""
+            SELECT s.id FROM stories s WHERE {database.LinkKeyEquals("s.link_key", "@link")}
                 AND NOT EXISTS (SELECT 1 FROM story_feeds sf WHERE sf.story_id = s.id AND sf.feed_id = @feedId
                                 AND substr(@guid, 1, length(sf.guid) + 1) <> sf.guid || ' ')
             UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
             LIMIT 1
-            """, new { link, contentHash, feedId, guid }, transaction);
+            """, new { link, contentHash, feedId, guid = GuidKey.Of(guid) }, transaction);
         return other is { } otherId ? new ExistingStory(otherId, false) : null;
     }
 
@@ -49,7 +49,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
 
     private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? title, long storyId) =>
         connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, title, story_id) VALUES (@feedId, @guid, @title, @storyId) ON CONFLICT DO NOTHING",
-            new { feedId, guid, title, storyId }, transaction);
+            new { feedId, guid = GuidKey.Of(guid), title, storyId }, transaction);
 
     public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
         (await SaveManyAsync([story], ct))[0];
@@ -87,9 +87,9 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 first += StoryIds.PerMillisecond;
             // Nothing inserted means another writer got there first, with this story (found on the next turn) or
             // with this id (the next turn takes the one after it).
-            var stored = await connection.ExecuteScalarAsync<long?>("""
+            var stored = await connection.ExecuteScalarAsync<long?>($"""
                 INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, language, tagging, entity_terms)
-                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE link_key = @linkKey) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @Language, @Tagging, @entityTerms)
+                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE {database.LinkKeyEquals("link_key", "@linkKey")}) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @Language, @Tagging, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new

@@ -1237,6 +1237,33 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(stats.PerHour.Select(h => (long)firstSeen.Count(t => t >= h.Hour && t < h.Hour + hour)), stats.PerHour.Select(h => h.Stories));
     }
 
+    // ---------------------------------------------------------------- long keys
+
+    /// <summary>A btree entry holds about 2,700 bytes on PostgreSQL: GUIDs and links beyond that must still be keys.</summary>
+    [SkippableFact]
+    public async Task Guids_and_links_of_many_kilobytes_are_stored_found_and_deduplicated()
+    {
+        var wire = await FeedAsync("Long");
+        var other = await FeedAsync("Other");
+        var guid = "tag:example.org," + new string('g', 6_000) + "é";
+        var link = "https://news.example.org/story?" + string.Concat(Enumerable.Range(0, 1_000).Select(i => $"p{i}=ü&"));
+        var story = Draft(wire.Id, Base) with { Guid = guid, Link = link };
+
+        var (id, result) = await Stories.SaveAsync(story);
+        var again = await Stories.SaveAsync(story with { ContentHash = "another-hash" });
+        var elsewhere = await Stories.SaveAsync(story with { FeedId = other.Id, Guid = "short", ContentHash = "third-hash" });
+        var longerLink = await Stories.SaveAsync(Draft(wire.Id, Base.AddMinutes(1)) with { Guid = guid + "2", Link = link + "x" });
+
+        Assert.Equal(SaveResult.Stored, result);
+        Assert.Equal((id, SaveResult.Duplicate), again);
+        Assert.Equal((id, SaveResult.Duplicate), elsewhere);
+        Assert.Equal(SaveResult.Stored, longerLink.Result);
+        Assert.Equal(new ExistingStory(id, true), await Stories.FindExistingAsync(wire.Id, guid, null));
+        Assert.Equal(new ExistingStory(id, false), await Stories.FindExistingAsync(other.Id, "unknown", link));
+        Assert.Null(await Stories.FindExistingAsync(other.Id, guid + "3", link + "y"));
+        Assert.Equal(link, (await Stories.GetAsync(id))!.Link);
+    }
+
     // ---------------------------------------------------------------- outages
 
     [SkippableFact]
