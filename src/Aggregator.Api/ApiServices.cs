@@ -67,10 +67,12 @@ public static class ApiServices
     public static async Task PrepareAsync(this WebApplication app, NodeRole role)
     {
         await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
-        if (!role.ServesApi()) return;
-        var seedFile = app.Configuration["Feeds:SeedFile"] ?? "feeds.json";
         var service = app.Services.GetRequiredService<FeedService>();
         var log = app.Services.GetRequiredService<ILogger<FeedService>>();
+        if (await service.TakeOverLeasesOfGoneProcessesAsync() is { Count: > 0 } taken)
+            log.LogWarning("Feeds {FeedIds} were being polled by a process of this machine that is gone; polling them again.", taken);
+        if (!role.ServesApi()) return;
+        var seedFile = app.Configuration["Feeds:SeedFile"] ?? "feeds.json";
         if (string.IsNullOrWhiteSpace(seedFile))
         {
             await service.SeedAsync([]);

@@ -1,3 +1,4 @@
+using Aggregator.Core.Ingestion;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 
@@ -36,6 +37,24 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
     {
         scheduler.Schedule(feed);
         if (PollSchedule.IsDue(feed, clock.GetUtcNow())) scheduler.PollIfDue(feed.Id);
+    }
+
+    /// <summary>
+    /// At start-up: leases held by processes of this machine that are gone are released, and those feeds polled
+    /// again at once, rather than after the lease runs out and the next firing comes (up to an interval later).
+    /// </summary>
+    /// <returns>The feeds taken over.</returns>
+    public async Task<IReadOnlyList<long>> TakeOverLeasesOfGoneProcessesAsync(CancellationToken ct = default)
+    {
+        var taken = new List<long>();
+        foreach (var (feedId, owner) in await store.LeasesAsync(ct))
+        {
+            if (!LeaseOwner.IsGone(owner)) continue;
+            await store.ReleaseLeaseAsync(feedId, owner, ct);
+            scheduler.Resume(feedId);
+            taken.Add(feedId);
+        }
+        return taken;
     }
 
     public async Task<Feed?> UpdateAsync(long id, FeedPatch patch, CancellationToken ct = default)

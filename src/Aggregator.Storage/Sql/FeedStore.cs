@@ -102,6 +102,14 @@ internal sealed class FeedStore(SqlDatabase database, StorageOptions options, Ti
         await connection.ExecuteAsync("UPDATE feeds SET lease_until = NULL, lease_owner = NULL WHERE id = @id AND lease_owner = @owner", new { id, owner });
     }
 
+    public async Task<IReadOnlyList<(long FeedId, string Owner)>> LeasesAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<(long, string)>(
+            "SELECT id, lease_owner FROM feeds WHERE lease_owner IS NOT NULL AND lease_until >= @now ORDER BY id",
+            new { now = Ms(clock.GetUtcNow()) })).ToList();
+    }
+
     /// <remarks>Retried through transient errors: a poll's outcome must not be lost to a busy moment.</remarks>
     public Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default) => database.RetryTransientAsync(async () =>
     {

@@ -1237,6 +1237,23 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(stats.PerHour.Select(h => (long)firstSeen.Count(t => t >= h.Hour && t < h.Hour + hour)), stats.PerHour.Select(h => h.Stories));
     }
 
+    // ---------------------------------------------------------------- leases
+
+    [SkippableFact]
+    public async Task Leases_held_now_are_listed_with_their_owners()
+    {
+        var held = await FeedAsync("Held");
+        var released = await FeedAsync("Released");
+        await FeedAsync("Never");
+        Assert.True(await Feeds.TryLeaseAsync(held.Id, "owner-a", TimeSpan.FromMinutes(1)));
+        Assert.True(await Feeds.TryLeaseAsync(released.Id, "owner-b", TimeSpan.FromMinutes(1)));
+        await Feeds.ReleaseLeaseAsync(released.Id, "owner-b");
+
+        Assert.Equal([(held.Id, "owner-a")], await Feeds.LeasesAsync());
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Empty(await Feeds.LeasesAsync()); // run out
+    }
+
     // ---------------------------------------------------------------- long keys
 
     /// <summary>A btree entry holds about 2,700 bytes on PostgreSQL: GUIDs and links beyond that must still be keys.</summary>
