@@ -31,9 +31,11 @@ public static class ApiServices
         services.AddProblemDetails();
         services.AddPerClientRateLimiting(configuration);
         services.Configure<Endpoints.StreamOptions>(configuration.GetSection(Endpoints.StreamOptions.Section));
+        services.AddSingleton<Endpoints.StreamSlots>();
         services.AddOpenApi();
         services.AddSingleton<IFeedScheduler, HangfireFeedScheduler>();
         services.AddTransient<FeedPollJob>();
+        services.AddTransient<FeedScheduleJob>();
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         // The storage is a DI singleton rather than Hangfire's global JobStorage.Current, so that every component of
