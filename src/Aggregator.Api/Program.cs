@@ -8,7 +8,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 var role = NodeRoles.From(builder.Configuration);
 builder.Services.AddAggregatorApi(builder.Configuration, role);
 // Request bodies here are JSON, OPML or a text to tag: none needs more than a megabyte.
-builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.Limits.MaxRequestBodySize = 1024 * 1024;
+    // Requests Kestrel itself refuses answer problem+json too.
+    o.ConfigureEndpointDefaults(listen => listen.UseProblemBodies());
+});
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new EntityTypeJsonConverter());
