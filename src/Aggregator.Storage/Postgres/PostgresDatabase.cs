@@ -29,9 +29,6 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     internal override bool IsTransient(DbException e) =>
         e.IsTransient || e.SqlState is { } state && (state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03");
 
-    /// <summary>53100 disk_full.</summary>
-    internal override bool IsStorageFull(DbException e) => e.SqlState == "53100";
-
     /// <summary>After a server restart every pooled connection is dead: they go, so that a retry opens a live one.</summary>
     internal override void ForgetBrokenConnections() => _dataSource.Clear();
 

@@ -36,9 +36,6 @@ public abstract class SqlDatabase
     /// <summary>An error that a later attempt may not meet: a busy database, a lost connection, a server restarting.</summary>
     internal abstract bool IsTransient(DbException e);
 
-    /// <summary>The disk (or the database's size limit) is full: nothing can be written until space returns.</summary>
-    internal abstract bool IsStorageFull(DbException e);
-
     /// <summary>Drops pooled connections that may be dead, before a retry.</summary>
     internal virtual void ForgetBrokenConnections() { }
 

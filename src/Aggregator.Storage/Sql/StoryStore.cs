@@ -223,16 +223,37 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         };
     }
 
-    public async Task<bool> PingAsync(CancellationToken ct = default)
+    private sealed record Probe(StoreCondition Condition, DateTimeOffset At);
+
+    private Probe? _lastProbe;
+
+    public async Task<StoreCondition> ConditionAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_lastProbe is { } last && now - last.At < options.ProbeInterval) return last.Condition;
+        var condition = await ProbeAsync(ct);
+        _lastProbe = new Probe(condition, now);
+        return condition;
+    }
+
+    /// <summary>
+    /// Reads the schema, then writes and removes a row larger than a page (random, so nothing compresses it away):
+    /// a full disk or size limit shows only when something must be written.
+    /// </summary>
+    private async Task<StoreCondition> ProbeAsync(CancellationToken ct)
     {
         try
         {
             await using var connection = await database.OpenAsync(ct);
-            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") > 0;
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") == 0) return StoreCondition.Unreachable;
+            await connection.ExecuteAsync("INSERT INTO storage_probe (id, filler) VALUES (1, @filler) ON CONFLICT (id) DO UPDATE SET filler = excluded.filler",
+                new { filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(8192) });
+            await connection.ExecuteAsync("DELETE FROM storage_probe");
+            return StoreCondition.Ready;
         }
-        catch (DbException)
+        catch (DbException e)
         {
-            return false;
+            return StorageErrors.IsFull(e) ? StoreCondition.Full : StoreCondition.Unreachable;
         }
     }
 

@@ -31,6 +31,23 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         return new Outage(_database);
     }
 
+    /// <summary>Triggers raising disk_full (53100), the server's own error when its disk is full, on every write that needs room.</summary>
+    protected override async Task<IAsyncDisposable> FullAsync()
+    {
+        await _database!.ExecuteAsync("""
+            CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$;
+            CREATE TRIGGER full_probe BEFORE INSERT OR UPDATE ON storage_probe FOR EACH ROW EXECUTE FUNCTION disk_full();
+            CREATE TRIGGER full_stories BEFORE INSERT OR UPDATE ON stories FOR EACH ROW EXECUTE FUNCTION disk_full();
+            """);
+        return new SpaceBack(_database);
+    }
+
+    private sealed class SpaceBack(TestDatabase database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await database.ExecuteAsync("DROP FUNCTION disk_full() CASCADE");
+    }
+
     private sealed class Outage(TestDatabase database) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await database.RefuseConnectionsAsync(false);

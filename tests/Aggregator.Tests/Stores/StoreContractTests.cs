@@ -44,6 +44,12 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// </summary>
     protected abstract Task<IAsyncDisposable> OutageAsync();
 
+    /// <summary>
+    /// Makes the store full until disposed, as a full disk would: writes that need room fail with the provider's own
+    /// error (SQLite's file at Storage:Sqlite:MaxSizeMiB = 1; PostgreSQL raising disk_full).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> FullAsync();
+
     /// <summary>Removes the test's store (file, database) once the stores are disposed.</summary>
     protected virtual Task CleanupAsync() => Task.CompletedTask;
 
@@ -78,6 +84,16 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected IStoryStore Stories => Pipeline.Stories;
     protected IEntityStore Entities => Pipeline.Entities;
     protected IDatabaseMigrator Migrator => Pipeline.Get<IDatabaseMigrator>();
+
+    /// <summary>The stores on this test's store, limited to 1 MiB on SQLite, probing writability on every ask.</summary>
+    protected Task<Pipeline> PipelineWithSizeLimitAsync() => Pipeline.CreateAsync(
+        new()
+        {
+            ["Storage:Sqlite:MaxSizeMiB"] = "1",
+            ["Storage:ProbeInterval"] = "00:00:00",
+            ["Storage:TransientRetryDelay"] = "00:00:00.010",
+        },
+        storage: _storage);
 
     /// <summary>The whole pipeline on this test's store, its story store wrapped to stage faults before the n-th save.</summary>
     protected Task<Pipeline> PipelineWithFaultsAsync(Func<int, Task> beforeSave) => Pipeline.CreateAsync(
@@ -186,7 +202,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Migrator.MigrateAsync();
         await Migrator.MigrateAsync();
 
-        Assert.True(await Stories.PingAsync());
+        Assert.Equal(StoreCondition.Ready, await Stories.ConditionAsync());
         Assert.Equal(version.Version, (await Stories.VersionAsync()).Version);
         Assert.NotNull(await Stories.GetAsync(id));
         Assert.Equal([feed.Id], (await Feeds.ListAsync()).Select(f => f.Id));
@@ -1279,6 +1295,27 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(new ExistingStory(id, false), await Stories.FindExistingAsync(other.Id, "unknown", link));
         Assert.Null(await Stories.FindExistingAsync(other.Id, guid + "3", link + "y"));
         Assert.Equal(link, (await Stories.GetAsync(id))!.Link);
+    }
+
+    [SkippableFact]
+    public async Task A_full_store_says_so_and_is_written_again_when_space_returns()
+    {
+        await using var pipeline = await PipelineWithSizeLimitAsync();
+        var feed = (await pipeline.Feeds.AddAsync(new FeedDefinition("https://full.example.org/rss", "Full"), reviveDeleted: false)).Feed;
+        var big = Draft(feed.Id, Base, text: string.Concat(Enumerable.Range(0, 4_000).Select(i => $"Paragraph {i} of a long report. ")));
+
+        StoreCondition whileFull;
+        Exception? refused;
+        await using (await FullAsync())
+        {
+            whileFull = await pipeline.Stories.ConditionAsync();
+            refused = await Record.ExceptionAsync(() => pipeline.Stories.SaveAsync(big));
+        }
+
+        Assert.Equal(StoreCondition.Full, whileFull);
+        Assert.True(StorageErrors.IsFull(refused), refused?.ToString());
+        Assert.Equal(StoreCondition.Ready, await pipeline.Stories.ConditionAsync());
+        Assert.Equal(SaveResult.Stored, (await pipeline.Stories.SaveAsync(big)).Result);
     }
 
     // ---------------------------------------------------------------- outages

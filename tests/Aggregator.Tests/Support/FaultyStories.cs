@@ -31,7 +31,7 @@ public sealed class FaultyStories(IStoryStore inner, Func<int, Task> beforeSave)
     public Task<IReadOnlyList<(long Id, string Title, string Text)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default) => inner.UntaggedAsync(taggerVersion, afterId, limit, ct);
     public Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
     public Task<Story?> GetAsync(long id, CancellationToken ct = default) => inner.GetAsync(id, ct);
-    public Task<bool> PingAsync(CancellationToken ct = default) => inner.PingAsync(ct);
+    public Task<StoreCondition> ConditionAsync(CancellationToken ct = default) => inner.ConditionAsync(ct);
     public Task<(long Version, DateTimeOffset Changed)> VersionAsync(CancellationToken ct = default) => inner.VersionAsync(ct);
     public Task<Stats> StatsAsync(DateTimeOffset now, CancellationToken ct = default) => inner.StatsAsync(now, ct);
 }
