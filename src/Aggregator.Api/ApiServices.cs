@@ -2,6 +2,7 @@ using Aggregator.Api.Jobs;
 using Aggregator.Api.Security;
 using Aggregator.Core;
 using Aggregator.Core.Feeds;
+using Aggregator.Core.Model;
 using Aggregator.Storage;
 using Aggregator.Storage.Sqlite;
 using Hangfire;
@@ -28,12 +29,20 @@ public static class ApiServices
         services.AddAggregatorCore(configuration);
         services.AddAggregatorStorage(configuration);
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (!StorageErrors.IsFull(context.Exception)) return;
+            context.ProblemDetails.Title = Endpoints.Problems.StorageFullTitle;
+            context.ProblemDetails.Detail = Endpoints.Problems.StorageFullDetail;
+            context.HttpContext.Response.Headers.RetryAfter = "60";
+        });
         services.AddPerClientRateLimiting(configuration);
         services.Configure<Endpoints.StreamOptions>(configuration.GetSection(Endpoints.StreamOptions.Section));
+        services.AddSingleton<Endpoints.StreamSlots>();
         services.AddOpenApi();
         services.AddSingleton<IFeedScheduler, HangfireFeedScheduler>();
         services.AddTransient<FeedPollJob>();
+        services.AddTransient<FeedScheduleJob>();
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         // The storage is a DI singleton rather than Hangfire's global JobStorage.Current, so that every component of
@@ -63,28 +72,69 @@ public static class ApiServices
     private static string HangfireDatabasePath(SqliteDatabase database) =>
         Path.Combine(Path.GetDirectoryName(database.Path)!, Path.GetFileNameWithoutExtension(database.Path) + ".hangfire.db");
 
-    /// <summary>Migrates the database and, on nodes that serve the API, loads the seed feeds before the first request.</summary>
+    /// <summary>
+    /// Migrates the database, takes over the leases of processes that are gone and, on nodes that serve the API, loads
+    /// the seed feeds and schedules every feed. When the store or the job storage cannot be written (a full disk), the
+    /// service starts all the same and tries the feeds part again every Feeds:PrepareRetryInterval until it succeeds.
+    /// </summary>
     public static async Task PrepareAsync(this WebApplication app, NodeRole role)
     {
         await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
-        if (!role.ServesApi()) return;
-        var seedFile = app.Configuration["Feeds:SeedFile"] ?? "feeds.json";
-        var service = app.Services.GetRequiredService<FeedService>();
         var log = app.Services.GetRequiredService<ILogger<FeedService>>();
-        if (string.IsNullOrWhiteSpace(seedFile))
+        var seeds = role.ServesApi() ? ReadSeedFile(app.Configuration, log) : null; // a bad seed file stops start-up
+        var retry = app.Configuration.GetValue("Feeds:PrepareRetryInterval", TimeSpan.FromSeconds(30));
+        try
         {
-            await service.SeedAsync([]);
-            return;
+            await PrepareFeedsAsync(app.Services, seeds, log);
         }
+        catch (Exception e)
+        {
+            log.LogError("Feeds could not be loaded or scheduled ({Error}); the service starts, and tries again every {Retry}.", e.Message, retry);
+            _ = RetryPrepareFeedsAsync(app.Services, seeds, log, retry, app.Lifetime.ApplicationStopping);
+        }
+    }
+
+    private static async Task RetryPrepareFeedsAsync(IServiceProvider services, IReadOnlyList<FeedDefinition>? seeds, ILogger log, TimeSpan retry, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(retry, stopping);
+                await PrepareFeedsAsync(services, seeds, log);
+                log.LogInformation("Feeds loaded and scheduled.");
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                log.LogError("Feeds could not be loaded or scheduled yet ({Error}); trying again in {Retry}.", e.Message, retry);
+            }
+        }
+    }
+
+    /// <param name="seeds">Null on nodes that do not serve the API: they only take over leases.</param>
+    private static async Task PrepareFeedsAsync(IServiceProvider services, IReadOnlyList<FeedDefinition>? seeds, ILogger log)
+    {
+        var service = services.GetRequiredService<FeedService>();
+        if (await service.TakeOverLeasesOfGoneProcessesAsync() is { Count: > 0 } taken)
+            log.LogWarning("Feeds {FeedIds} were being polled by a process of this machine that is gone; polling them again.", taken);
+        if (seeds is null) return;
+        var added = await service.SeedAsync(seeds);
+        if (added > 0) log.LogInformation("Seed file: {Added} feeds added.", added);
+    }
+
+    private static IReadOnlyList<FeedDefinition> ReadSeedFile(IConfiguration configuration, ILogger log)
+    {
+        var seedFile = configuration["Feeds:SeedFile"] ?? "feeds.json";
+        if (string.IsNullOrWhiteSpace(seedFile)) return [];
         if (!File.Exists(seedFile))
         {
             log.LogWarning("Feed seed file {SeedFile} not found; starting with the feeds already stored.", Path.GetFullPath(seedFile));
-            await service.SeedAsync([]);
-            return;
+            return [];
         }
-        await using var stream = File.OpenRead(seedFile);
-        var added = await service.SeedAsync(FeedSeedFile.Read(stream));
-        log.LogInformation("Seed file {SeedFile}: {Added} feeds added.", seedFile, added);
+        using var stream = File.OpenRead(seedFile);
+        return FeedSeedFile.Read(stream);
     }
 
     /// <summary>The Hangfire dashboard at /hangfire: local callers, or anyone presenting the API key.</summary>

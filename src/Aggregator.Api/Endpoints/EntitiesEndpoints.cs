@@ -19,6 +19,8 @@ public sealed record TagResponse(string Model, IReadOnlyList<TaggedEntity> Entit
 public static class EntitiesEndpoints
 {
     public const int MaxTagTextLength = 100_000;
+    /// <summary>Room for the longest text in UTF-8 (up to 3 bytes a character) and its JSON.</summary>
+    public const int MaxTagBodyBytes = 3 * MaxTagTextLength + 4_096;
 
     public static void MapEntities(this IEndpointRouteBuilder root)
     {
@@ -56,8 +58,11 @@ public static class EntitiesEndpoints
                     .Select(m => new TaggedEntity(m.Start, m.End, EntityTypes.ToWire(m.Type), m.Text, m.Canonical)).ToList();
                 return TypedResults.Ok(new TagResponse(pipeline.ModelVersion, entities));
             })
+            .RequireRateLimiting(RateLimiting.TagPolicy)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxTagBodyBytes))
             .WithTags("Entities")
-            .WithSummary("Tags the people, places and organisations in a text, for trying the tagger out.");
+            .WithSummary("Tags the people, places and organisations in a text, for trying the tagger out.")
+            .WithDescription("text: up to 100,000 characters. Rate-limited more strictly than other endpoints (RateLimiting:TagBurst, TagPerMinute, TagConcurrency).");
     }
 
     public static EntityType? ParseType(string? type) =>

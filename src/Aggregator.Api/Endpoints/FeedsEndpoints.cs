@@ -3,6 +3,7 @@ using Aggregator.Core.Feeds;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Endpoints;
 
@@ -11,9 +12,11 @@ public sealed record FeedView(
     long Id, string Url, string Name, int IntervalMinutes, bool Enabled, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt,
     long StoryCount, FeedHealthView Health)
 {
-    public static FeedView From(Feed feed, DateTimeOffset now) => new(
-        feed.Id, feed.Url, feed.Name, feed.IntervalMinutes, feed.Enabled, feed.Tags, feed.CreatedAt, feed.StoryCount,
-        new FeedHealthView(feed.Health.LastAttemptAt, feed.Health.LastSuccessAt, feed.Health.LastStatus, feed.Health.LastError,
+    /// <param name="forOperator">Operators see credentials in URLs and other hosts in errors; readers see them redacted.</param>
+    public static FeedView From(Feed feed, DateTimeOffset now, bool forOperator = true) => new(
+        feed.Id, forOperator ? feed.Url : FeedRedaction.Url(feed.Url), feed.Name, feed.IntervalMinutes, feed.Enabled, feed.Tags, feed.CreatedAt, feed.StoryCount,
+        new FeedHealthView(feed.Health.LastAttemptAt, feed.Health.LastSuccessAt, feed.Health.LastStatus,
+            forOperator ? feed.Health.LastError : FeedRedaction.Error(feed.Health.LastError, feed.Url),
             feed.Health.ConsecutiveFailures, PollSchedule.NextPoll(feed, now), feed.Health.Format));
 }
 
@@ -32,14 +35,18 @@ public static class FeedsEndpoints
         var feeds = app.MapGroup("/api/feeds").WithTags("Feeds").AddEndpointFilter<ReadAuthFilter>();
         var operators = feeds.MapGroup("").AddEndpointFilter<OperatorAuthFilter>();
 
-        feeds.MapGet("/", async (IFeedStore store, TimeProvider clock, CancellationToken ct) =>
-                (await store.ListAsync(ct)).Select(f => FeedView.From(f, clock.GetUtcNow())).ToList())
+        feeds.MapGet("/", async (HttpContext http, IFeedStore store, TimeProvider clock, IOptions<ApiOptions> api, CancellationToken ct) =>
+                (await store.ListAsync(ct)).Select(f => FeedView.From(f, clock.GetUtcNow(), OperatorAuthFilter.IsAllowed(http, api.Value.Key))).ToList())
             .AddEndpointFilter<ConditionalGetFilter>()
-            .WithMetadata(ConditionalGetFilter.ClockDependent)
-            .WithSummary("Lists the feeds with their health: last attempt and success, last HTTP status and error, consecutive failures, next poll, story count.");
+            .WithMetadata(ConditionalGetFilter.ClockDependent, ConditionalGetFilter.CallerDependent)
+            .WithSummary("Lists the feeds with their health: last attempt and success, last HTTP status and error, consecutive failures, next poll, story count.")
+            .WithDescription("Without the operators' key, credentials in feed URLs and other hosts' names and addresses in errors are redacted.");
 
-        feeds.MapGet("/{id:long}", async Task<Results<Ok<FeedView>, ProblemHttpResult>> (long id, IFeedStore store, TimeProvider clock, CancellationToken ct) =>
-                await store.GetAsync(id, ct) is { } feed ? TypedResults.Ok(FeedView.From(feed, clock.GetUtcNow())) : NotFound(id))
+        feeds.MapGet("/{id:long}", async Task<Results<Ok<FeedView>, ProblemHttpResult>> (
+                long id, HttpContext http, IFeedStore store, TimeProvider clock, IOptions<ApiOptions> api, CancellationToken ct) =>
+                await store.GetAsync(id, ct) is { } feed
+                    ? TypedResults.Ok(FeedView.From(feed, clock.GetUtcNow(), OperatorAuthFilter.IsAllowed(http, api.Value.Key)))
+                    : NotFound(id))
             .WithSummary("One feed with its health.");
 
         operators.MapPost("/", async Task<Results<Created<FeedView>, Conflict<FeedView>, ProblemHttpResult>> (
@@ -104,9 +111,13 @@ public static class FeedsEndpoints
             .Accepts<string>("text/x-opml", "application/xml", "text/xml")
             .WithSummary("Imports an OPML subscription list; reports the feeds added, already present and invalid.");
 
-        feeds.MapGet("/opml", async (IFeedStore store, CancellationToken ct) =>
-                TypedResults.Text(Opml.Write(await store.ListAsync(ct)), "text/x-opml; charset=utf-8"))
-            .WithSummary("Exports the feeds as OPML 2.0.");
+        feeds.MapGet("/opml", async (HttpContext http, IFeedStore store, IOptions<ApiOptions> api, CancellationToken ct) =>
+            {
+                var list = await store.ListAsync(ct);
+                if (!OperatorAuthFilter.IsAllowed(http, api.Value.Key)) list = list.Select(f => f with { Url = FeedRedaction.Url(f.Url) }).ToList();
+                return TypedResults.Text(Opml.Write(list), "text/x-opml; charset=utf-8");
+            })
+            .WithSummary("Exports the feeds as OPML 2.0 (credentials in URLs redacted without the operators' key).");
     }
 
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"There is no feed {id}.");

@@ -10,4 +10,11 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    public const string StorageFullTitle = "Storage full";
+    public const string StorageFullDetail =
+        "The database cannot be written: its disk (or Storage:Sqlite:MaxSizeMiB) is full. Reads still work; ingestion resumes by itself when space returns.";
+
+    public static ProblemHttpResult StorageFull() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: StorageFullTitle, detail: StorageFullDetail);
 }

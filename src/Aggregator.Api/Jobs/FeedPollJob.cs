@@ -11,4 +11,9 @@ public sealed class FeedPollJob(FeedPoller poller)
     [JobDisplayName("Poll feed {0}")]
     [DisplayName("Poll feed")]
     public Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct) => poller.PollAsync(feedId, force, ct);
+
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Resume feed {0}")]
+    [DisplayName("Resume feed")]
+    public Task<IngestionReport> ResumeAsync(long feedId, CancellationToken ct) => poller.ResumeAsync(feedId, ct);
 }

@@ -1,3 +1,4 @@
+using Aggregator.Core.Ingestion;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 
@@ -31,6 +32,13 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
         return added;
     }
 
+    /// <summary>Schedules the feeds and polls those due (the background job of an import).</summary>
+    public async Task ScheduleAsync(IReadOnlyList<long> feedIds, CancellationToken ct = default)
+    {
+        foreach (var id in feedIds)
+            if (await store.GetAsync(id, ct) is { } feed) ScheduleAndCatchUp(feed);
+    }
+
     /// <summary>A feed never polled, or overdue after downtime, is polled now rather than at its next cron firing.</summary>
     private void ScheduleAndCatchUp(Feed feed)
     {
@@ -38,9 +46,28 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
         if (PollSchedule.IsDue(feed, clock.GetUtcNow())) scheduler.PollIfDue(feed.Id);
     }
 
+    /// <summary>
+    /// At start-up: leases held by processes of this machine that are gone are released, and those feeds polled
+    /// again at once, rather than after the lease runs out and the next firing comes (up to an interval later).
+    /// </summary>
+    /// <returns>The feeds taken over.</returns>
+    public async Task<IReadOnlyList<long>> TakeOverLeasesOfGoneProcessesAsync(CancellationToken ct = default)
+    {
+        var taken = new List<long>();
+        foreach (var (feedId, owner) in await store.LeasesAsync(ct))
+        {
+            if (!LeaseOwner.IsGone(owner)) continue;
+            await store.ReleaseLeaseAsync(feedId, owner, ct);
+            scheduler.Resume(feedId);
+            taken.Add(feedId);
+        }
+        return taken;
+    }
+
     public async Task<Feed?> UpdateAsync(long id, FeedPatch patch, CancellationToken ct = default)
     {
         if (patch.Name is not null && string.IsNullOrWhiteSpace(patch.Name)) throw new ArgumentException("The name cannot be empty.");
+        if (patch.Name is not null) ValidateName(patch.Name);
         if (patch.IntervalMinutes is { } minutes) ValidateInterval(minutes);
         var feed = await store.UpdateAsync(id, patch with { Name = patch.Name?.Trim() }, ct);
         if (feed is not null) scheduler.Schedule(feed);
@@ -69,7 +96,7 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
         {
             try
             {
-                var (feed, created) = await AddAsync(new FeedDefinition(outline.Url ?? "", outline.Title), ct);
+                var (feed, created) = await store.AddAsync(Validate(new FeedDefinition(outline.Url ?? "", outline.Title)), reviveDeleted: true, ct);
                 (created ? added : present).Add(feed);
             }
             catch (ArgumentException e)
@@ -77,6 +104,8 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
                 invalid.Add(new InvalidOutline(outline.Url, e.Message));
             }
         }
+        // Scheduling costs the job storage tens of milliseconds a feed: done in the background, not on the request.
+        if (added.Count > 0) scheduler.ScheduleInBackground(added.Select(f => f.Id).ToList());
         return new ImportReport(added, present, invalid);
     }
 
@@ -84,10 +113,16 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
     {
         if (!FeedUrl.TryNormalize(definition.Url, out var url, out var error)) throw new ArgumentException(error);
         if (definition.IntervalMinutes is { } minutes) ValidateInterval(minutes);
-        var name = string.IsNullOrWhiteSpace(definition.Name) ? new Uri(url).Host : definition.Name.Trim();
+        var name = string.IsNullOrWhiteSpace(definition.Name) ? new Uri(url).Host : ValidateName(definition.Name);
         var tags = definition.Tags?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct().ToList() ?? [];
+        if (tags.Count > FeedDefaults.MaxTags || tags.Any(t => t.Length > FeedDefaults.MaxTagLength))
+            throw new ArgumentException($"A feed has at most {FeedDefaults.MaxTags} tags of at most {FeedDefaults.MaxTagLength} characters each.");
         return definition with { Url = url, Name = name, Tags = tags };
     }
+
+    private static string ValidateName(string name) => name.Trim() is { Length: <= FeedDefaults.MaxNameLength } trimmed
+        ? trimmed
+        : throw new ArgumentException($"The name is longer than {FeedDefaults.MaxNameLength} characters.");
 
     private static void ValidateInterval(int minutes)
     {

@@ -23,12 +23,23 @@ public sealed class FeedPoller(
     ILogger<FeedPoller> log)
 {
     /// <param name="force">Poll even when the feed is disabled or resting after failures (an operator's refresh).</param>
-    public async Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct = default)
+    public Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct = default) =>
+        PollIfAsync(feedId, feed => force || PollSchedule.IsDue(feed, clock.GetUtcNow()),
+            "The feed is not due (disabled, resting after failures, or polled recently).", ct);
+
+    /// <summary>
+    /// Polls a feed whose last poll died with its process, unless the feed is disabled or resting after failures:
+    /// the interrupted attempt does not count as a recent poll.
+    /// </summary>
+    public Task<IngestionReport> ResumeAsync(long feedId, CancellationToken ct = default) =>
+        PollIfAsync(feedId, feed => feed.Enabled && !PollSchedule.IsResting(feed, clock.GetUtcNow()),
+            "The feed is disabled or resting after failures.", ct);
+
+    private async Task<IngestionReport> PollIfAsync(long feedId, Func<Feed, bool> due, string notDue, CancellationToken ct)
     {
         var feed = await feeds.GetAsync(feedId, ct);
         if (feed is null) return Skipped($"feed {feedId}", "The feed does not exist (deleted?).");
-        var now = clock.GetUtcNow();
-        if (!force && !PollSchedule.IsDue(feed, now)) return Skipped(feed.Url, "The feed is not due (disabled, resting after failures, or polled recently).");
+        if (!due(feed)) return Skipped(feed.Url, notDue);
         await using var lease = await FeedLease.TryAcquireAsync(feeds, feedId, options.Value.PollLease, ct);
         if (lease is null) return Skipped(feed.Url, "Another worker is polling this feed.");
         return await PollLeasedAsync(feed, options.Value.FetchArticles, ct);
@@ -66,7 +77,8 @@ public sealed class FeedPoller(
         {
             var report = await IngestAsync(feed, parsed, fetchArticles, ct);
             // Validators advance only once the whole document is in: otherwise a 304 would hide what is left of it.
-            await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct);
+            await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct,
+                report.Failed > 0 ? $"{report.Failed} of {report.Items} items could not be stored; they are tried again at the next poll." : null);
             return report;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -151,6 +163,7 @@ public sealed class FeedPoller(
             Duplicates = duplicates,
             Deferred = deferred,
             Skipped = skipped,
+            Failed = failed,
             Errors = errors,
             Outcome = PollOutcome.Ingested,
             FetchAgainInFull = deferred > 0 || failed > 0 || parsed.Warning is not null,
@@ -203,7 +216,7 @@ public sealed class FeedPoller(
         }, ct);
     }
 
-    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct)
+    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct, string? error = null)
     {
         var now = clock.GetUtcNow();
         return feeds.RecordHealthAsync(feed.Id, feed.Health with
@@ -211,7 +224,7 @@ public sealed class FeedPoller(
             LastAttemptAt = now,
             LastSuccessAt = now,
             LastStatus = status,
-            LastError = null,
+            LastError = error,
             ConsecutiveFailures = 0,
             NotBefore = null,
             ETag = validators.ETag,

@@ -22,6 +22,8 @@ public sealed record IngestionReport
     /// <summary>New items beyond the per-poll cap: the following polls store them.</summary>
     public int Deferred { get; init; }
     public IReadOnlyList<SkippedItem> Skipped { get; init; } = [];
+    /// <summary>Items that could not be stored (a database error, after retries); the next poll reads them again.</summary>
+    public int Failed { get; init; }
     public IReadOnlyList<string> Errors { get; init; } = [];
     public PollOutcome Outcome { get; init; }
     /// <summary>Items were left for later (deferred, failed) or the document broke off: the next poll must not be answered 304.</summary>

@@ -4,6 +4,8 @@ namespace Aggregator.Core.Stores;
 
 public enum SaveResult { Stored, Duplicate }
 
+public enum StoreCondition { Ready, Unreachable, Full }
+
 /// <summary>A story an incoming item already became, and whether this feed is already linked to it under the item's GUID.</summary>
 public sealed record ExistingStory(long StoryId, bool InThisFeed);
 
@@ -40,7 +42,8 @@ public interface IStoryStore
 
     Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
     Task<Story?> GetAsync(long id, CancellationToken ct = default);
-    Task<bool> PingAsync(CancellationToken ct = default);
+    /// <summary>Whether the store can be read and written (a small write is tried, at most every Storage:ProbeInterval).</summary>
+    Task<StoreCondition> ConditionAsync(CancellationToken ct = default);
 
     /// <summary>A number that changes whenever anything a reader can see changes (stories, feeds, tags), and when.</summary>
     Task<(long Version, DateTimeOffset Changed)> VersionAsync(CancellationToken ct = default);

@@ -18,10 +18,19 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     protected override string MigrationPrefix => "Migrations/Postgres/";
     internal override string EntityNameEquals => "lower(name) = lower(@name)";
     internal override string StoryEntityLists => "stories s";
+    internal override string LinkKeyEquals(string column, string parameter) =>
+        $"story_link_key({column}) = story_link_key({parameter}) AND {column} = {parameter}";
     internal override string AliasEquals => "lower(a.alias) = lower(@name)";
     internal override string AliasStartsWith => @"lower(alias) LIKE lower(@prefix) ESCAPE '\'";
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) => await _dataSource.OpenConnectionAsync(ct);
+
+    /// <summary>What Npgsql calls transient, and a lost connection or a server shutting down or starting (classes 08, 57P).</summary>
+    internal override bool IsTransient(DbException e) =>
+        e.IsTransient || e.SqlState is { } state && (state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03");
+
+    /// <summary>After a server restart every pooled connection is dead: they go, so that a retry opens a live one.</summary>
+    internal override void ForgetBrokenConnections() => _dataSource.Clear();
 
     protected override async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct)
     {

@@ -24,11 +24,42 @@ public abstract class SqlDatabase
     /// <summary>The stories table as <c>s</c>, read through its narrow (id, entity_terms) index.</summary>
     internal abstract string StoryEntityLists { get; }
 
+    /// <summary>Condition: the link key column equals the parameter, through the index that keeps link keys unique.</summary>
+    internal virtual string LinkKeyEquals(string column, string parameter) => $"{column} = {parameter}";
+
     /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
     internal abstract string AliasEquals { get; }
 
     /// <summary>Condition: <c>alias</c> starts with the LIKE pattern <c>@prefix</c> in any case (escape character '\').</summary>
     internal abstract string AliasStartsWith { get; }
+
+    /// <summary>An error that a later attempt may not meet: a busy database, a lost connection, a server restarting.</summary>
+    internal abstract bool IsTransient(DbException e);
+
+    /// <summary>Drops pooled connections that may be dead, before a retry.</summary>
+    internal virtual void ForgetBrokenConnections() { }
+
+    /// <summary>
+    /// Runs the work (which opens its own connection) again from the start when the database fails it transiently,
+    /// after a wait that doubles each time, up to <see cref="StorageOptions.TransientRetries"/> times.
+    /// </summary>
+    internal async Task<T> RetryTransientAsync<T>(Func<Task<T>> work, StorageOptions options, CancellationToken ct)
+    {
+        var delay = options.TransientRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (DbException e) when (attempt <= options.TransientRetries && IsTransient(e))
+            {
+                ForgetBrokenConnections();
+                await Task.Delay(delay, ct);
+                delay *= 2;
+            }
+        }
+    }
 
     /// <summary>Applies the migrations not applied yet, each in its own transaction, in version order.</summary>
     public async Task MigrateAsync(CancellationToken ct = default)

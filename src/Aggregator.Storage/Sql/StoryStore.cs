@@ -14,8 +14,6 @@ namespace Aggregator.Storage.Sql;
 /// </summary>
 internal sealed class StoryStore(SqlDatabase database, StorySearch search, StorageOptions options, TimeProvider clock) : IStoryStore
 {
-    /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
-    private const int TransientRetries = 3;
     /// <summary>Ids tried for one story when concurrent writers take the same publication millisecond.</summary>
     private const int IdAttempts = 32;
 
@@ -25,21 +23,21 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         return await FindExistingAsync(connection, null, feedId, guid, canonicalLink, contentHash: null);
     }
 
-    private static async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
+    private async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
     {
         var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
-            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
+            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid = GuidKey.Of(guid) }, transaction);
         if (inFeed is { } id) return new ExistingStory(id, true);
         // Within a feed the GUID is the identity: the link finds a story this feed does not already carry under
         // another GUID (a podcast listing one episode at a time, each linking to the show's page, is not one story),
         // unless that GUID is this one before the feed began reusing it ("g" for "g <link>", ItemIdentity).
-        var other = await connection.QueryFirstOrDefaultAsync<long?>("""
-            SELECT s.id FROM stories s WHERE s.link_key = @link
+        var other = await connection.QueryFirstOrDefaultAsync<long?>($"""
+            SELECT s.id FROM stories s WHERE {database.LinkKeyEquals("s.link_key", "@link")}
                 AND NOT EXISTS (SELECT 1 FROM story_feeds sf WHERE sf.story_id = s.id AND sf.feed_id = @feedId
                                 AND substr(@guid, 1, length(sf.guid) + 1) <> sf.guid || ' ')
             UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
             LIMIT 1
-            """, new { link, contentHash, feedId, guid }, transaction);
+            """, new { link, contentHash, feedId, guid = GuidKey.Of(guid) }, transaction);
         return other is { } otherId ? new ExistingStory(otherId, false) : null;
     }
 
@@ -51,7 +49,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
 
     private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? title, long storyId) =>
         connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, title, story_id) VALUES (@feedId, @guid, @title, @storyId) ON CONFLICT DO NOTHING",
-            new { feedId, guid, title, storyId }, transaction);
+            new { feedId, guid = GuidKey.Of(guid), title, storyId }, transaction);
 
     public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
         (await SaveManyAsync([story], ct))[0];
@@ -89,9 +87,9 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 first += StoryIds.PerMillisecond;
             // Nothing inserted means another writer got there first, with this story (found on the next turn) or
             // with this id (the next turn takes the one after it).
-            var stored = await connection.ExecuteScalarAsync<long?>("""
+            var stored = await connection.ExecuteScalarAsync<long?>($"""
                 INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, language, tagging, entity_terms)
-                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE link_key = @linkKey) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @Language, @Tagging, @entityTerms)
+                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE {database.LinkKeyEquals("link_key", "@linkKey")}) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @Language, @Tagging, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new
@@ -136,27 +134,19 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             return true;
         }, ct);
 
-    /// <summary>Runs the work in one transaction, again from the start when the database aborts it as transient.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>Runs the work in one transaction, again from the start when the database fails it transiently.</summary>
+    private Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct) =>
+        database.RetryTransientAsync(async () =>
         {
+            // Disposing a failed transaction rolls it back (unless the failed commit already has).
             await using var connection = await database.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                var entities = new EntityBatch(database, connection, transaction);
-                var result = await work(connection, transaction, entities);
-                await transaction.CommitAsync(ct);
-                entities.Committed();
-                return result;
-            }
-            catch (DbException e) when (e.IsTransient && attempt < TransientRetries)
-            {
-                // Disposing the transaction rolls it back (if the failed commit has not already): then the next attempt.
-            }
-        }
-    }
+            var entities = new EntityBatch(database, connection, transaction);
+            var result = await work(connection, transaction, entities);
+            await transaction.CommitAsync(ct);
+            entities.Committed();
+            return result;
+        }, options, ct);
 
     public async Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
     {
@@ -233,16 +223,37 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         };
     }
 
-    public async Task<bool> PingAsync(CancellationToken ct = default)
+    private sealed record Probe(StoreCondition Condition, DateTimeOffset At);
+
+    private Probe? _lastProbe;
+
+    public async Task<StoreCondition> ConditionAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_lastProbe is { } last && now - last.At < options.ProbeInterval) return last.Condition;
+        var condition = await ProbeAsync(ct);
+        _lastProbe = new Probe(condition, now);
+        return condition;
+    }
+
+    /// <summary>
+    /// Reads the schema, then writes and removes a row larger than a page (random, so nothing compresses it away):
+    /// a full disk or size limit shows only when something must be written.
+    /// </summary>
+    private async Task<StoreCondition> ProbeAsync(CancellationToken ct)
     {
         try
         {
             await using var connection = await database.OpenAsync(ct);
-            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") > 0;
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") == 0) return StoreCondition.Unreachable;
+            await connection.ExecuteAsync("INSERT INTO storage_probe (id, filler) VALUES (1, @filler) ON CONFLICT (id) DO UPDATE SET filler = excluded.filler",
+                new { filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(8192) });
+            await connection.ExecuteAsync("DELETE FROM storage_probe");
+            return StoreCondition.Ready;
         }
-        catch (DbException)
+        catch (DbException e)
         {
-            return false;
+            return StorageErrors.IsFull(e) ? StoreCondition.Full : StoreCondition.Unreachable;
         }
     }
 

@@ -1,3 +1,4 @@
+using Aggregator.Core.Ingestion;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Nlp;
@@ -31,10 +32,23 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected static readonly Named UnitedNations = new("United Nations", EntityType.Organization);
 
     private Pipeline? _pipeline;
+    private Dictionary<string, string?> _storage = [];
     private int _sequence;
 
     /// <summary>The configuration of the provider under test on a store of its own, e.g. Storage:Provider and Storage:Sqlite:Path.</summary>
     protected abstract Task<Dictionary<string, string?>> ProviderSettingsAsync();
+
+    /// <summary>
+    /// Makes the store refuse writes until disposed, as an outage would: another process holding the write lock
+    /// (SQLite), the server dropping every connection and refusing new ones (PostgreSQL).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> OutageAsync();
+
+    /// <summary>
+    /// Makes the store full until disposed, as a full disk would: writes that need room fail with the provider's own
+    /// error (SQLite's file at Storage:Sqlite:MaxSizeMiB = 1; PostgreSQL raising disk_full).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> FullAsync();
 
     /// <summary>Removes the test's store (file, database) once the stores are disposed.</summary>
     protected virtual Task CleanupAsync() => Task.CompletedTask;
@@ -49,6 +63,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var storage = await ProviderSettingsAsync();
         storage["Storage:SettleTime"] = SettleTime.ToString();
+        _storage = storage;
         _pipeline = await Pipeline.CreateAsync(storage: storage, clock: Clock);
     }
 
@@ -69,6 +84,28 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected IStoryStore Stories => Pipeline.Stories;
     protected IEntityStore Entities => Pipeline.Entities;
     protected IDatabaseMigrator Migrator => Pipeline.Get<IDatabaseMigrator>();
+
+    /// <summary>The stores on this test's store, limited to 1 MiB on SQLite, probing writability on every ask.</summary>
+    protected Task<Pipeline> PipelineWithSizeLimitAsync() => Pipeline.CreateAsync(
+        new()
+        {
+            ["Storage:Sqlite:MaxSizeMiB"] = "1",
+            ["Storage:ProbeInterval"] = "00:00:00",
+            ["Storage:TransientRetryDelay"] = "00:00:00.010",
+        },
+        storage: _storage);
+
+    /// <summary>The whole pipeline on this test's store, its story store wrapped to stage faults before the n-th save.</summary>
+    protected Task<Pipeline> PipelineWithFaultsAsync(Func<int, Task> beforeSave) => Pipeline.CreateAsync(
+        new()
+        {
+            ["Ingestion:FetchArticles"] = "false",
+            ["Storage:SettleTime"] = "00:00:00",
+            ["Storage:TransientRetries"] = "1",
+            ["Storage:TransientRetryDelay"] = "00:00:00.010",
+            ["Storage:Sqlite:BusyTimeout"] = "00:00:00.050",
+        },
+        storage: _storage, services: services => FaultyStories.Around(services, beforeSave));
 
     // ---------------------------------------------------------------- builders
 
@@ -165,7 +202,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Migrator.MigrateAsync();
         await Migrator.MigrateAsync();
 
-        Assert.True(await Stories.PingAsync());
+        Assert.Equal(StoreCondition.Ready, await Stories.ConditionAsync());
         Assert.Equal(version.Version, (await Stories.VersionAsync()).Version);
         Assert.NotNull(await Stories.GetAsync(id));
         Assert.Equal([feed.Id], (await Feeds.ListAsync()).Select(f => f.Id));
@@ -1214,5 +1251,102 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.InRange(now, last, last + hour - TimeSpan.FromTicks(1));
         Assert.Equal(Enumerable.Range(0, 48).Select(i => last - (47 - i) * hour), stats.PerHour.Select(h => h.Hour));
         Assert.Equal(stats.PerHour.Select(h => (long)firstSeen.Count(t => t >= h.Hour && t < h.Hour + hour)), stats.PerHour.Select(h => h.Stories));
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    [SkippableFact]
+    public async Task Leases_held_now_are_listed_with_their_owners()
+    {
+        var held = await FeedAsync("Held");
+        var released = await FeedAsync("Released");
+        await FeedAsync("Never");
+        Assert.True(await Feeds.TryLeaseAsync(held.Id, "owner-a", TimeSpan.FromMinutes(1)));
+        Assert.True(await Feeds.TryLeaseAsync(released.Id, "owner-b", TimeSpan.FromMinutes(1)));
+        await Feeds.ReleaseLeaseAsync(released.Id, "owner-b");
+
+        Assert.Equal([(held.Id, "owner-a")], await Feeds.LeasesAsync());
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Empty(await Feeds.LeasesAsync()); // run out
+    }
+
+    // ---------------------------------------------------------------- long keys
+
+    /// <summary>A btree entry holds about 2,700 bytes on PostgreSQL: GUIDs and links beyond that must still be keys.</summary>
+    [SkippableFact]
+    public async Task Guids_and_links_of_many_kilobytes_are_stored_found_and_deduplicated()
+    {
+        var wire = await FeedAsync("Long");
+        var other = await FeedAsync("Other");
+        var guid = "tag:example.org," + new string('g', 6_000) + "é";
+        var link = "https://news.example.org/story?" + string.Concat(Enumerable.Range(0, 1_000).Select(i => $"p{i}=ü&"));
+        var story = Draft(wire.Id, Base) with { Guid = guid, Link = link };
+
+        var (id, result) = await Stories.SaveAsync(story);
+        var again = await Stories.SaveAsync(story with { ContentHash = "another-hash" });
+        var elsewhere = await Stories.SaveAsync(story with { FeedId = other.Id, Guid = "short", ContentHash = "third-hash" });
+        var longerLink = await Stories.SaveAsync(Draft(wire.Id, Base.AddMinutes(1)) with { Guid = guid + "2", Link = link + "x" });
+
+        Assert.Equal(SaveResult.Stored, result);
+        Assert.Equal((id, SaveResult.Duplicate), again);
+        Assert.Equal((id, SaveResult.Duplicate), elsewhere);
+        Assert.Equal(SaveResult.Stored, longerLink.Result);
+        Assert.Equal(new ExistingStory(id, true), await Stories.FindExistingAsync(wire.Id, guid, null));
+        Assert.Equal(new ExistingStory(id, false), await Stories.FindExistingAsync(other.Id, "unknown", link));
+        Assert.Null(await Stories.FindExistingAsync(other.Id, guid + "3", link + "y"));
+        Assert.Equal(link, (await Stories.GetAsync(id))!.Link);
+    }
+
+    [SkippableFact]
+    public async Task A_full_store_says_so_and_is_written_again_when_space_returns()
+    {
+        await using var pipeline = await PipelineWithSizeLimitAsync();
+        var feed = (await pipeline.Feeds.AddAsync(new FeedDefinition("https://full.example.org/rss", "Full"), reviveDeleted: false)).Feed;
+        var big = Draft(feed.Id, Base, text: string.Concat(Enumerable.Range(0, 4_000).Select(i => $"Paragraph {i} of a long report. ")));
+
+        StoreCondition whileFull;
+        Exception? refused;
+        await using (await FullAsync())
+        {
+            whileFull = await pipeline.Stories.ConditionAsync();
+            refused = await Record.ExceptionAsync(() => pipeline.Stories.SaveAsync(big));
+        }
+
+        Assert.Equal(StoreCondition.Full, whileFull);
+        Assert.True(StorageErrors.IsFull(refused), refused?.ToString());
+        Assert.Equal(StoreCondition.Ready, await pipeline.Stories.ConditionAsync());
+        Assert.Equal(SaveResult.Stored, (await pipeline.Stories.SaveAsync(big)).Result);
+    }
+
+    // ---------------------------------------------------------------- outages
+
+    [SkippableFact]
+    public async Task An_outage_in_the_middle_of_a_poll_ends_with_every_item_stored_once_after_the_next_poll()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var items = Enumerable.Range(1, 10).Select(n => new Fixtures.Item($"o-{n}", $"Outage story {n}", $"https://news.example.org/outage/{n}", $"Text {n}.")).ToArray();
+        server.MapContent("/feed", Fixtures.Rss("Outage", items), etag: "\"v1\"");
+        IAsyncDisposable? outage = null;
+        await using var pipeline = await PipelineWithFaultsAsync(async save =>
+        {
+            if (save == 3) outage = await OutageAsync();   // save 3 meets the outage (and any lookup made meanwhile)
+            if (save == 4) await outage!.DisposeAsync();
+        });
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var first = await pipeline.PollAsync(feed);
+        var afterFirst = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        var second = await pipeline.PollAsync(feed);
+
+        Assert.True(first.Failed >= 1, $"{first.Failed} failed");
+        Assert.Equal(10, first.Stored + first.Failed);
+        Assert.Null(afterFirst.ETag); // not advanced: the next poll reads the whole feed again
+        Assert.Contains("could not be stored", afterFirst.LastError);
+        Assert.Equal(PollOutcome.Ingested, second.Outcome);
+        Assert.Equal((first.Failed, 0), (second.Stored, second.Failed));
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => $"Outage story {n}").Order(), (await pipeline.AllStoriesAsync()).Select(s => s.Title).Order());
+        var health = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        Assert.Equal(("\"v1\"", null), (health.ETag, health.LastError));
+        Assert.Equal(PollOutcome.NotModified, (await pipeline.PollAsync(feed)).Outcome);
     }
 }

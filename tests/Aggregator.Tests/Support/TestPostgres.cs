@@ -26,5 +26,27 @@ public sealed class TestDatabase(string name, string connectionString) : IAsyncD
 {
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>Runs statements on the test's own database.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, sql);
+    }
+
+    /// <summary>Ends every session on the database, as a server restart does.</summary>
+    public Task TerminateConnectionsAsync() => OnServerAsync(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()");
+
+    /// <summary>While set, new connections to the database are refused (a server not yet back up).</summary>
+    public Task RefuseConnectionsAsync(bool refuse) => OnServerAsync($"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS {(refuse ? "false" : "true")}");
+
+    private async Task OnServerAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestPostgres.ServerConnectionString);
+        await connection.OpenAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, sql, new { name });
+    }
+
     public async ValueTask DisposeAsync() => await PostgresDatabase.DropDatabaseAsync(TestPostgres.ServerConnectionString!, name);
 }
