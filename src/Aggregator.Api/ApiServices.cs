@@ -5,6 +5,7 @@ using Aggregator.Core.Feeds;
 using Aggregator.Storage;
 using Aggregator.Storage.Sqlite;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -44,10 +45,18 @@ public static class ApiServices
             // Hangfire.Storage.SQLite: a maintained, MIT-licensed SQLite storage that needs no server (see README).
             : new SQLiteStorage(HangfireDatabasePath(sp.GetRequiredService<SqliteDatabase>()),
                 new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        // Hangfire's log provider and job activator are process-wide; each host keeps its own (see HangfireLogging), so a
+        // second host in the process (tests) never logs to, or activates jobs from, a disposed one.
+        services.AddSingleton(sp => HangfireLogging.Instance.Attach(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, config) =>
+        {
+            sp.GetRequiredService<HangfireLogging.Attachment>();
+            config.UseLogProvider(HangfireLogging.Instance)
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+        });
         if (jobs.RunServer && role.RunsJobs())
             services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
         return services;
