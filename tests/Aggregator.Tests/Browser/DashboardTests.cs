@@ -23,6 +23,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string SkipReason = "Chromium is not installed: apt-get install -y chromium (CI's .ci/run does)";
+    public static string? SkipReasonHere => File.Exists(ChromiumPath) ? null : SkipReason;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
@@ -140,7 +141,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 }
 
-public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>, IClassFixture<ChromiumSkipNotice>
 {
     private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync(string hash)
     {
