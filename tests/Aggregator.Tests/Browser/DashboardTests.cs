@@ -334,11 +334,15 @@ public sealed class DashboardServingTests
 
         var index = await client.GetAsync("/");
         var script = await client.GetAsync("/app.js");
+        var view = await client.GetAsync("/js/views/entity.js");
         var style = await client.GetAsync("/app.css");
 
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
-        Assert.Contains("<script src=\"app.js\"></script>", await index.Content.ReadAsStringAsync());
+        Assert.Contains("<script type=\"module\" src=\"app.js\"></script>", await index.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        // Modules load only with a JavaScript content type.
+        Assert.Equal("text/javascript", view.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("export async function entityPage", await view.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, style.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/nothing-here")).StatusCode);
     }
