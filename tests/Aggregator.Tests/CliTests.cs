@@ -117,6 +117,19 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task A_failed_ingest_prints_its_report_and_one_log_line()
+    {
+        await using var pipeline = await Pipeline.CreateAsync();
+
+        var (code, stdout, stderr) = await RunProcessAsync(["ingest", Unresolvable.Url("/rss"), "--db", pipeline.DatabasePath], []);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Network error", JsonDocument.Parse(stdout).RootElement.GetProperty("errors")[0].GetString());
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(Unresolvable.Host, line);
+    }
+
+    [Fact]
     public async Task Tag_reads_json_lines_and_writes_entities_with_exact_offsets()
     {
         const string input = """

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Aggregator.Core.Stores;
@@ -9,7 +8,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Aggregator.Tests;
 
@@ -79,24 +77,6 @@ public sealed class HostIsolationTests
     /// <summary>The host logging to <paramref name="logs"/> too, which its container makes and disposes.</summary>
     private static WebApplicationFactory<Program> WithLogs(ApiFactory factory, CapturedLogs logs) =>
         factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.Services.AddSingleton<ILoggerProvider>(_ => logs)));
-
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _messages = new();
-        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public IReadOnlyCollection<string> Messages => _messages;
-        public Task Disposed => _disposed.Task;
-        public ILogger CreateLogger(string categoryName) => new Logger(_messages);
-        public void Dispose() => _disposed.TrySetResult();
-
-        private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                messages.Enqueue(formatter(state, exception));
-        }
-    }
 }
 
 /// <summary>Tests that watch process-wide state run alone, after the parallel ones.</summary>

@@ -6,6 +6,7 @@ using Aggregator.Core.Stores;
 using Aggregator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Tests.Support;
 
@@ -27,7 +28,9 @@ public sealed class Pipeline : IAsyncDisposable
 
     /// <param name="settings">Configuration on top of the defaults.</param>
     /// <param name="storage">The Storage:* settings (provider and its section) in place of the SQLite file in <see cref="Directory"/>.</param>
-    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null, TimeProvider? clock = null)
+    /// <param name="logs">Receives every log entry of the pipeline, of every level.</param>
+    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null, TimeProvider? clock = null,
+        CapturedLogs? logs = null)
     {
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -46,7 +49,7 @@ public sealed class Pipeline : IAsyncDisposable
         var services = new ServiceCollection();
         if (clock is not null) services.AddSingleton(clock);
         services
-            .AddLogging()
+            .AddLogging(b => { if (logs is not null) b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace); })
             .AddAggregatorCore(configuration)
             .AddAggregatorStorage(configuration);
         var provider = services.BuildServiceProvider();
