@@ -9,6 +9,7 @@ internal static class Program
         usage: aggregator <command> [options]
           ingest <feed-url-or-file> [--db PATH] [--no-articles]   poll one feed now and store its stories
           extract <html-file-or-url> [--url ORIGINAL_URL]         extract an article's title and text
+          demo [--db PATH]                                      serve sample feeds on loopback and ingest them: a first look offline
           tag                                                   JSON Lines {"id","text"} on stdin -> entities per line
           eval GOLD.jsonl [--sentences] [--model FILE]          precision, recall, F1 against gold entities (lines of one "doc" as one article)
           train [--corpus DIR] [--gazetteer FILE] [--out FILE]  rebuild the NER model from the corpus
@@ -36,6 +37,7 @@ internal static class Program
             {
                 "ingest" => await IngestCommand.RunAsync(new CliArgs(rest, "no-articles"), Console.Out),
                 "extract" => await ExtractCommand.RunAsync(new CliArgs(rest), Console.Out),
+                "demo" => await DemoCommand.RunAsync(new CliArgs(rest), Console.Out),
                 "tag" => TagStandardStreams(),
                 "eval" => NlpCommands.Eval(new CliArgs(rest, "sentences"), Console.Out),
                 "train" => NlpCommands.Train(args[1..], Console.Out),
