@@ -2,6 +2,7 @@ using Aggregator.Api.Jobs;
 using Aggregator.Api.Security;
 using Aggregator.Core;
 using Aggregator.Core.Feeds;
+using Aggregator.Core.Fetching;
 using Aggregator.Storage;
 using Aggregator.Storage.Sqlite;
 using Hangfire;
@@ -10,6 +11,7 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api;
 
@@ -20,6 +22,11 @@ public sealed class JobsOptions
     /// <summary>Runs the Hangfire server (polling) in this process.</summary>
     public bool RunServer { get; set; } = true;
     public int WorkerCount { get; set; } = 8;
+
+    public static JobsOptions From(IConfiguration configuration) => configuration.GetSection(Section).Get<JobsOptions>() ?? new JobsOptions();
+
+    /// <summary>Whether this process polls: the server is on and the role runs jobs.</summary>
+    public bool RunsServer(NodeRole role) => RunServer && role.RunsJobs();
 }
 
 public static class ApiServices
@@ -36,7 +43,7 @@ public static class ApiServices
         services.AddSingleton<IFeedScheduler, HangfireFeedScheduler>();
         services.AddTransient<FeedPollJob>();
 
-        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var jobs = JobsOptions.From(configuration);
         // The storage is a DI singleton rather than Hangfire's global JobStorage.Current, so that every component of
         // this app (server, managers, dashboard) uses this app's own storage.
         services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<StorageOptions>() is { IsPostgres: true } storage
@@ -57,7 +64,7 @@ public static class ApiServices
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
         });
-        if (jobs.RunServer && role.RunsJobs())
+        if (jobs.RunsServer(role))
             services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
         return services;
     }
@@ -72,14 +79,23 @@ public static class ApiServices
     private static string HangfireDatabasePath(SqliteDatabase database) =>
         Path.Combine(Path.GetDirectoryName(database.Path)!, Path.GetFileNameWithoutExtension(database.Path) + ".hangfire.db");
 
-    /// <summary>Migrates the database and, on nodes that serve the API, loads the seed feeds before the first request.</summary>
+    /// <summary>
+    /// Migrates the database; on nodes that poll, polls the failing feeds again when the fetching settings changed;
+    /// on nodes that serve the API, loads the seed feeds before the first request.
+    /// </summary>
     public static async Task PrepareAsync(this WebApplication app, NodeRole role)
     {
         await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
-        if (!role.ServesApi()) return;
-        var seedFile = app.Configuration["Feeds:SeedFile"] ?? "feeds.json";
         var service = app.Services.GetRequiredService<FeedService>();
         var log = app.Services.GetRequiredService<ILogger<FeedService>>();
+        if (JobsOptions.From(app.Configuration).RunsServer(role))
+        {
+            var woken = await FetchingSettingsWatch.PollFailingFeedsIfChangedAsync(app.Services.GetRequiredService<JobStorage>(),
+                app.Services.GetRequiredService<IOptions<FetchingOptions>>().Value, service);
+            if (woken > 0) log.LogInformation("The fetching settings changed since the last start: {Feeds} failing feeds are polled again now.", woken);
+        }
+        if (!role.ServesApi()) return;
+        var seedFile = app.Configuration["Feeds:SeedFile"] ?? "feeds.json";
         if (string.IsNullOrWhiteSpace(seedFile))
         {
             await service.SeedAsync([]);

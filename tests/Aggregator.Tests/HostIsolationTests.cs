@@ -4,10 +4,7 @@ using Aggregator.Core.Stores;
 using Aggregator.Tests.Support;
 using Hangfire;
 using Hangfire.Logging;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Tests;
 
@@ -23,7 +20,7 @@ public sealed class HostIsolationTests
     {
         var logs = new CapturedLogs();
         await using var factory = new ApiFactory();
-        await using var live = WithLogs(factory, logs);
+        await using var live = factory.WithLogs(logs);
         live.CreateClient();
         await StartAndDisposeAnotherHostAsync();
 
@@ -53,7 +50,7 @@ public sealed class HostIsolationTests
     {
         var logs = new CapturedLogs();
         await using (var factory = new ApiFactory())
-        await using (var host = WithLogs(factory, logs))
+        await using (var host = factory.WithLogs(logs))
             host.CreateClient();
         await logs.Disposed;
 
@@ -67,16 +64,12 @@ public sealed class HostIsolationTests
     {
         var logs = new CapturedLogs();
         await using (var factory = new ApiFactory())
-        await using (var other = WithLogs(factory, logs))
+        await using (var other = factory.WithLogs(logs))
             other.CreateClient();
         // The test host disposes its container on its own thread after the factory is disposed; the logger
         // factory goes last, after everything that depends on it.
         await logs.Disposed;
     }
-
-    /// <summary>The host logging to <paramref name="logs"/> too, which its container makes and disposes.</summary>
-    private static WebApplicationFactory<Program> WithLogs(ApiFactory factory, CapturedLogs logs) =>
-        factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.Services.AddSingleton<ILoggerProvider>(_ => logs)));
 }
 
 /// <summary>Tests that watch process-wide state run alone, after the parallel ones.</summary>

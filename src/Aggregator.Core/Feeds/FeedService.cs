@@ -61,6 +61,15 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
         return true;
     }
 
+    /// <summary>Polls every enabled feed that is failing, whatever its back-off (the settings that made it fail may have changed).</summary>
+    /// <returns>How many were queued.</returns>
+    public async Task<int> PollFailingNowAsync(CancellationToken ct = default)
+    {
+        var failing = (await store.ListAsync(ct)).Where(f => f.Enabled && f.Health.ConsecutiveFailures > 0).ToList();
+        foreach (var feed in failing) scheduler.PollNow(feed.Id);
+        return failing.Count;
+    }
+
     public async Task<ImportReport> ImportOpmlAsync(Stream opml, CancellationToken ct = default)
     {
         List<Feed> added = [], present = [];
