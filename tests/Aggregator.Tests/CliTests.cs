@@ -42,7 +42,7 @@ public sealed class CliTests
         var file = Path.Combine(pipeline.Directory, "gappy.xml");
         File.Copy(Fixtures.Path("shapes/empty-entries.rss.xml"), file);
 
-        var result = await RunAsync(IngestCommand.RunAsync, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+        var result = await RunAsync(Ingest, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
 
         Assert.Equal(0, result.Code);
         Assert.Equal((4, 1, 0, 0), (result.Json.GetProperty("items").GetInt32(), result.Json.GetProperty("stored").GetInt32(),
