@@ -9,6 +9,10 @@ var role = NodeRoles.From(builder.Configuration);
 builder.Services.AddAggregatorApi(builder.Configuration, role);
 // Request bodies here are JSON, OPML or a text to tag: none needs more than a megabyte.
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
+// A body or parameter that cannot be read throws, so that UnreadableRequests answers it with a detail (the default in
+// Production is a bare 400, and Development logged each one as an error with its stack trace).
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<UnreadableRequests>();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new EntityTypeJsonConverter());
