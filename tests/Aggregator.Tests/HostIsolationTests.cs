@@ -28,7 +28,7 @@ public sealed class HostIsolationTests
         LogProvider.GetLogger("Aggregator.Tests.Probe").Warn("probe from a Hangfire type");
 
         Assert.Contains("probe from a Hangfire type", logs.Messages);
-        var added = await live.CreateClient().PostAsJsonAsync("/api/feeds", new { url = "https://isolation.example.org/feed" });
+        var added = await live.CreateClient().PostAsJsonAsync("/api/feeds", new { url = Unresolvable.Url("/feed") });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
     }
 

@@ -10,4 +10,9 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    /// <param name="existing">What the request collides with, named in the answer so the caller can go to it.</param>
+    public static ProblemHttpResult Conflict(string detail, string name, object existing) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail,
+            extensions: new Dictionary<string, object?> { [name] = existing });
 }

@@ -67,6 +67,8 @@ public sealed class FeedPoller(
             var report = await IngestAsync(feed, parsed, fetchArticles, ct);
             // Validators advance only once the whole document is in: otherwise a 304 would hide what is left of it.
             await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct);
+            if (FeedNames.IsDefault(feed) && FeedNames.FromTitle(parsed.Title) is { } title)
+                await feeds.UpdateAsync(feed.Id, new FeedPatch(Name: title, IntervalMinutes: null, Enabled: null), ct);
             return report;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

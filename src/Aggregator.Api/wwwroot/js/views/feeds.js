@@ -40,16 +40,18 @@ export async function feedsPage(ctx) {
     try {
       const feed = await api('/api/feeds', { method: 'POST', body });
       message.classList.add('ok');
-      message.textContent = `Added “${feed.name}”. It will be polled shortly.`;
+      const found = feed.discovery ? ` (found on ${feed.discovery.page})` : '';
+      message.textContent = `Added “${feed.name}”${found}. It will be polled shortly.`;
       form.reset();
       key.value = apiKey();
       await loadFeeds(feed.id);
     } catch (e) {
       message.classList.add('error');
       if (e.status === 409) {
-        const existing = e.body && e.body.name ? ` as “${e.body.name}”` : '';
-        message.textContent = `This feed already exists${existing}.`;
-        if (e.body && e.body.id !== undefined) highlightFeed(e.body.id);
+        // problem+json naming the feed that has this URL already
+        const feed = e.body && e.body.feed;
+        message.textContent = `This feed already exists${feed && feed.name ? ` as “${feed.name}”` : ''}.`;
+        if (feed && feed.id !== undefined) highlightFeed(feed.id);
       } else if (e.status === 401) {
         message.textContent = `${e.message} Enter the operator key under “API key”.`;
       } else {
