@@ -39,7 +39,7 @@ public static class ApiServices
         services.AddProblemDetails();
         services.AddPerClientRateLimiting(configuration);
         services.Configure<Endpoints.StreamOptions>(configuration.GetSection(Endpoints.StreamOptions.Section));
-        services.AddOpenApi();
+        services.AddOpenApi(Endpoints.ApiDocs.Configure);
         services.AddSingleton<IFeedScheduler, HangfireFeedScheduler>();
         services.AddTransient<FeedPollJob>();
 

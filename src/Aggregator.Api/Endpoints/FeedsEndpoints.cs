@@ -43,8 +43,8 @@ public static class FeedsEndpoints
 {
     public static void MapFeeds(this IEndpointRouteBuilder app)
     {
-        var feeds = app.MapGroup("/api/feeds").WithTags("Feeds").AddEndpointFilter<ReadAuthFilter>();
-        var operators = feeds.MapGroup("").AddEndpointFilter<OperatorAuthFilter>();
+        var feeds = app.MapGroup("/api/feeds").WithTags("Feeds").AddEndpointFilter<ReadAuthFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var operators = feeds.MapGroup("").AddEndpointFilter<OperatorAuthFilter>().WithMetadata(NeedsApiKey.Instance);
 
         feeds.MapGet("/", async (IFeedStore store, TimeProvider clock, CancellationToken ct) =>
                 (await store.ListAsync(ct)).Select(f => FeedView.From(f, clock.GetUtcNow())).ToList())
@@ -54,6 +54,8 @@ public static class FeedsEndpoints
 
         feeds.MapGet("/{id:long}", async Task<Results<Ok<FeedView>, ProblemHttpResult>> (long id, IFeedStore store, TimeProvider clock, CancellationToken ct) =>
                 await store.GetAsync(id, ct) is { } feed ? TypedResults.Ok(FeedView.From(feed, clock.GetUtcNow())) : NotFound(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("feed"))
             .WithSummary("One feed with its health.");
 
         operators.MapPost("/", async Task<Results<Created<FeedView>, ProblemHttpResult>> (
@@ -76,6 +78,8 @@ public static class FeedsEndpoints
                     return Problems.BadRequest(e.Message);
                 }
             })
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Subscribes to a feed, or to the feed an HTML page advertises; a URL already subscribed answers 409 naming its feed.")
             .WithDescription("""
                 The URL (absolute http or https, normalised) is fetched once. A feed is added under its own title unless a name is
@@ -98,14 +102,21 @@ public static class FeedsEndpoints
                 }
             })
             .Accepts<UpdateFeedRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("feed"))
             .WithSummary("Changes a feed's name, interval (minutes), enabled flag (pause, resume) or tags; any other field answers 400.");
 
         operators.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, FeedService service, CancellationToken ct) =>
                 await service.DeleteAsync(id, ct) ? TypedResults.NoContent() : NotFound(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("feed"))
             .WithSummary("Stops polling a feed and hides it; its stories stay.");
 
         operators.MapPost("/{id:long}/refresh", async Task<Results<Accepted, ProblemHttpResult>> (long id, FeedService service, CancellationToken ct) =>
                 await service.RefreshAsync(id, ct) ? TypedResults.Accepted($"/api/feeds/{id}") : NotFound(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("feed"))
             .WithSummary("Polls the feed now, even if it is resting after failures.");
 
         operators.MapPost("/opml", async Task<Results<Ok<ImportView>, ProblemHttpResult>> (HttpRequest request, FeedService service, TimeProvider clock, CancellationToken ct) =>
@@ -129,6 +140,7 @@ public static class FeedsEndpoints
                 }
             })
             .Accepts<string>("text/x-opml", "application/xml", "text/xml")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Imports an OPML subscription list; reports the feeds added, already present and invalid.");
 
         feeds.MapGet("/opml", async (IFeedStore store, CancellationToken ct) =>
