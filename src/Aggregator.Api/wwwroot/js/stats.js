@@ -1,5 +1,5 @@
 // The header's figures: stories, feeds, entities and failing feeds.
-import { el, clear } from './dom.js';
+import { el, clear, append } from './dom.js';
 import { num } from './format.js';
 import { api } from './api.js';
 
@@ -7,9 +7,10 @@ export async function loadStats() {
   const box = document.getElementById('stats');
   try {
     const s = await api('/api/stats');
-    clear(box).append(
+    // The helper, not Element.append: it leaves out the failing count when there is none (append would write "null").
+    append(clear(box), [
       statItem(s.stories, 'stories'), statItem(s.feeds, 'feeds'), statItem(s.entities, 'entities'),
-      s.failingFeeds ? el('a', { class: 'stat failing', href: '#/feeds' }, `${num(s.failingFeeds)} failing`) : null);
+      s.failingFeeds ? el('a', { class: 'stat failing', href: '#/feeds' }, `${num(s.failingFeeds)} failing`) : null]);
     return s;
   } catch {
     clear(box);
