@@ -14,6 +14,10 @@ builder.WebHost.ConfigureKestrel(o =>
     // Requests Kestrel itself refuses answer problem+json too.
     o.ConfigureEndpointDefaults(listen => listen.UseProblemBodies());
 });
+// A body or parameter that cannot be read throws, so that UnreadableRequests answers it with a detail (the default in
+// Production is a bare 400, and Development logged each one as an error with its stack trace).
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<UnreadableRequests>();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new EntityTypeJsonConverter());
@@ -48,9 +52,9 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseRateLimiter();
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapScalarApiReference("/docs", ApiDocs.ConfigureReference);
 app.MapHealth();
-var api = app.MapGroup("").RequireRateLimiting(RateLimiting.Policy);
+var api = app.MapGroup("").RequireRateLimiting(RateLimiting.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
 api.MapFeeds();
 api.MapStories();
 api.MapEntities();

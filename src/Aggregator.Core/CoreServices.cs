@@ -26,6 +26,7 @@ public static class CoreServices
         services.AddSingleton<Retagger>();
         services.AddSingleton<FeedPoller>();
         services.AddSingleton<FeedService>();
+        services.AddSingleton<FeedDiscovery>();
         return services;
     }
 }

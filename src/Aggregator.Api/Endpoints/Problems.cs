@@ -17,4 +17,9 @@ public static class Problems
 
     public static ProblemHttpResult StorageFull() =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: StorageFullTitle, detail: StorageFullDetail);
+
+    /// <param name="existing">What the request collides with, named in the answer so the caller can go to it.</param>
+    public static ProblemHttpResult Conflict(string detail, string name, object existing) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail,
+            extensions: new Dictionary<string, object?> { [name] = existing });
 }

@@ -4,6 +4,7 @@ using Aggregator.Core.Languages;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace Aggregator.Api.Endpoints;
 
@@ -11,7 +12,7 @@ public static class StoriesEndpoints
 {
     public static void MapStories(this IEndpointRouteBuilder app)
     {
-        var stories = app.MapGroup("/api/stories").WithTags("Stories").AddEndpointFilter<ReadAuthFilter>();
+        var stories = app.MapGroup("/api/stories").WithTags("Stories").AddEndpointFilter<ReadAuthFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
 
         stories.MapGet("/", async Task<Results<Ok<StoryPage>, ProblemHttpResult>> (
                 string? q, string? feed, string? from, string? to, string? sort, string? limit, string? cursor,
@@ -51,6 +52,20 @@ public static class StoriesEndpoints
                 }
             })
             .AddEndpointFilter<ConditionalGetFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(
+                new("q", "Full text: words that must all match, \"a phrase\", word* for a prefix, -word to exclude, OR between alternatives."),
+                new("feed", "Only stories of this feed (its id).", JsonSchemaType.Integer, "int64"),
+                Parameters.From, Parameters.To,
+                new("sort", "published: newest first; relevance: best match first (needs q).", Values: ["published", "relevance"], Default: "published"),
+                Parameters.Limit(StoryQuery.MaxLimit, StoryQuery.DefaultLimit),
+                new("cursor", "The 'next' of the previous page."),
+                new("entity", "An entity id, name or alias (case-insensitive); repeatable."),
+                new("match", "With several entity filters: a story mentions all of them, or any one.", Values: ["all", "any"], Default: "all"),
+                Parameters.EntityType with { Description = "Narrows the entity filters' names to this type." },
+                new("since", "The 'since' of an earlier answer: only the stories stored after it, oldest first."),
+                new("language", "Only stories in this language, as detected from their text: an ISO 639-1 code such as en or de.", Pattern: "^[a-zA-Z]{2}$"))
             .WithSummary("Searches stories, newest first or by relevance, a page at a time.")
             .WithDescription("""
                 q: full text; words must all match, "a phrase", word* for a prefix, -word to exclude, OR between alternatives.
@@ -67,6 +82,8 @@ public static class StoriesEndpoints
         stories.MapGet("/{id:long}", async Task<Results<Ok<Story>, ProblemHttpResult>> (long id, IStoryStore store, CancellationToken ct) =>
                 await store.GetAsync(id, ct) is { } story ? TypedResults.Ok(story) : Problems.NotFound($"There is no story {id}."))
             .AddEndpointFilter<ConditionalGetFilter>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("story"))
             .WithSummary("One whole story: text, summary, feeds, extraction status, and its entity mentions with offsets into the title or text.")
             .WithDescription("""
                 language: ISO 639-1 code detected from the text (the feed's declared language decides only when the text is too

@@ -125,6 +125,8 @@ public static class StreamEndpoints
             })
             .AddEndpointFilter<ReadAuthFilter>()
             .WithTags("Stories")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Documented(new ParameterDoc("since", "The 'since' of a story list's answer: stream the stories stored after it (default: from now)."))
             .WithSummary("Server-Sent Events: each newly stored story as an event 'story' with id, title, published and entities.")
             .WithDescription("since: start after this token (the 'since' of /api/stories); default: now. Each event's id is a since token, so a reconnecting client can resume.");
     }

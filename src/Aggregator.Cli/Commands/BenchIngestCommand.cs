@@ -6,12 +6,8 @@ using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Cli.Commands;
 
@@ -34,7 +30,7 @@ public static class BenchIngestCommand
         try
         {
             await using var server = await StartServerAsync(items, feedCount);
-            await IngestAsync(server.BaseUrl().TrimEnd('/'), feedCount, detectLanguage, Path.Combine(directory, "ingest.db"), stdout);
+            await IngestAsync(server.BaseUrl(), feedCount, detectLanguage, Path.Combine(directory, "ingest.db"), stdout);
             await SearchAsync(searchStories, Path.Combine(directory, "search.db"), stdout);
         }
         finally
@@ -153,12 +149,8 @@ public static class BenchIngestCommand
     }
 
     /// <summary>A loopback server of <paramref name="feedCount"/> generated feeds (/feed/{f}) and their article pages.</summary>
-    internal static async Task<WebApplication> StartServerAsync(int items, int feedCount)
+    internal static Task<WebApplication> StartServerAsync(int items, int feedCount) => LoopbackServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         var perFeed = Math.Max(1, items / feedCount);
         app.MapGet("/feed/{f:int}", (int f, HttpContext context) =>
         {
@@ -178,12 +170,7 @@ public static class BenchIngestCommand
             var paragraphs = Text.Paragraphs(new Random(seed), 6, english: true).Split("\n\n").Select(p => $"<p>{p}</p>");
             return Results.Text($"<!DOCTYPE html><html><head><title>Article {n}</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Article {n}</h1>{string.Concat(paragraphs)}</article><footer>Footer</footer></body></html>", "text/html");
         });
-        await app.StartAsync();
-        return app;
-    }
-
-    internal static string BaseUrl(this WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    });
 
     /// <summary>
     /// News-like text: Zipf-distributed words with real names, places and organisations mixed in, for the tagger; with

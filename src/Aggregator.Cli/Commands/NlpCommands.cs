@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Aggregator.Nlp;
 using Aggregator.Nlp.Training;
@@ -10,8 +9,6 @@ namespace Aggregator.Cli.Commands;
 /// <summary>CLI commands of the NER pipeline: <c>tag</c>, <c>eval</c>, <c>train</c>, <c>bench ner</c>.</summary>
 public static class NlpCommands
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// <c>aggregator tag</c>: JSON Lines on stdin, each <c>{"id": ..., "text": "..."}</c> (other fields ignored; the id is
     /// echoed back exactly as it came, string or number); one line out per input, in order:
@@ -57,7 +54,7 @@ public static class NlpCommands
     {
         bool error = false;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, CliJson.Writer))
         {
             w.WriteStartObject();
             try

@@ -4,12 +4,51 @@ using Aggregator.Core.Stores;
 
 namespace Aggregator.Core.Feeds;
 
+/// <summary>What a subscription did: the feed (the first, when a page advertised several) and, for a page, what it advertised.</summary>
+public sealed record Subscription(Feed Feed, bool Created, string? Page, IReadOnlyList<FoundFeed> Found, IReadOnlyList<Feed> Feeds);
+
 public sealed record ImportReport(IReadOnlyList<Feed> Added, IReadOnlyList<Feed> AlreadyPresent, IReadOnlyList<InvalidOutline> Invalid);
 public sealed record InvalidOutline(string? Url, string Error);
 
 /// <summary>What operators do with feeds; validation here, persistence in the store, polling in the scheduler.</summary>
-public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, TimeProvider clock)
+public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, FeedDiscovery discovery, TimeProvider clock)
 {
+    /// <summary>
+    /// Subscribes as feed readers do: the URL is fetched once; a feed is added under its own title (unless a name is
+    /// given), an HTML page through the feed it advertises (or every one, <paramref name="allAdvertised"/>), and a URL
+    /// that cannot be fetched now is added as given, for its polls to report on. A feed already there is returned as it is.
+    /// </summary>
+    /// <exception cref="ArgumentException">The URL, name or interval is not valid, or the URL is a page that advertises no feed.</exception>
+    public async Task<Subscription> SubscribeAsync(FeedDefinition definition, bool allAdvertised, CancellationToken ct = default)
+    {
+        var valid = Validate(definition);
+        var named = !string.IsNullOrWhiteSpace(definition.Name);
+        if ((await store.ListAsync(ct)).FirstOrDefault(f => f.Url == valid.Url) is { } existing)
+            return new Subscription(existing, false, null, [], [existing]);
+        switch (await discovery.ProbeAsync(new Uri(valid.Url), ct))
+        {
+            case Probe.Page page:
+                var added = new List<(Feed Feed, bool Created)>();
+                foreach (var (found, index) in (allAdvertised ? page.Feeds : page.Feeds.Take(1)).Select((f, i) => (f, i)))
+                {
+                    var name = index == 0 && named ? valid.Name : await OwnTitleAsync(found.Url, ct) ?? FeedNames.Default(found.Url);
+                    added.Add(await AddAsync(valid with { Url = found.Url, Name = name }, ct));
+                }
+                return new Subscription(added[0].Feed, added.Any(a => a.Created), valid.Url, page.Feeds, added.Select(a => a.Feed).ToList());
+            case Probe.PageWithoutFeeds:
+                throw new ArgumentException($"{valid.Url} is an HTML page that advertises no feed (no <link rel=\"alternate\"> to RSS, Atom or JSON Feed): give the feed's own URL.");
+            case Probe.Feed feed when !named && FeedNames.FromTitle(feed.Title) is { } title:
+                valid = valid with { Name = title };
+                break;
+        }
+        var (subscribed, created) = await AddAsync(valid, ct);
+        return new Subscription(subscribed, created, null, [], [subscribed]);
+    }
+
+    private async Task<string?> OwnTitleAsync(string url, CancellationToken ct) =>
+        await discovery.ProbeAsync(new Uri(url), ct) is Probe.Feed feed ? FeedNames.FromTitle(feed.Title) : null;
+
+    /// <summary>Adds a feed as it is, without fetching it (OPML import).</summary>
     /// <exception cref="ArgumentException">The URL, name or interval is not valid; the message says why.</exception>
     public async Task<(Feed Feed, bool Created)> AddAsync(FeedDefinition definition, CancellationToken ct = default)
     {
@@ -69,7 +108,7 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
         if (patch.Name is not null && string.IsNullOrWhiteSpace(patch.Name)) throw new ArgumentException("The name cannot be empty.");
         if (patch.Name is not null) ValidateName(patch.Name);
         if (patch.IntervalMinutes is { } minutes) ValidateInterval(minutes);
-        var feed = await store.UpdateAsync(id, patch with { Name = patch.Name?.Trim() }, ct);
+        var feed = await store.UpdateAsync(id, patch with { Name = patch.Name?.Trim(), Tags = patch.Tags is null ? null : CleanTags(patch.Tags) }, ct);
         if (feed is not null) scheduler.Schedule(feed);
         return feed;
     }
@@ -86,6 +125,15 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
         if (await store.GetAsync(id, ct) is null) return false;
         scheduler.PollNow(id);
         return true;
+    }
+
+    /// <summary>Polls every enabled feed that is failing, whatever its back-off (the settings that made it fail may have changed).</summary>
+    /// <returns>How many were queued.</returns>
+    public async Task<int> PollFailingNowAsync(CancellationToken ct = default)
+    {
+        var failing = (await store.ListAsync(ct)).Where(f => f.Enabled && f.Health.ConsecutiveFailures > 0).ToList();
+        foreach (var feed in failing) scheduler.PollNow(feed.Id);
+        return failing.Count;
     }
 
     public async Task<ImportReport> ImportOpmlAsync(Stream opml, CancellationToken ct = default)
@@ -113,16 +161,21 @@ public sealed class FeedService(IFeedStore store, IFeedScheduler scheduler, Time
     {
         if (!FeedUrl.TryNormalize(definition.Url, out var url, out var error)) throw new ArgumentException(error);
         if (definition.IntervalMinutes is { } minutes) ValidateInterval(minutes);
-        var name = string.IsNullOrWhiteSpace(definition.Name) ? new Uri(url).Host : ValidateName(definition.Name);
-        var tags = definition.Tags?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct().ToList() ?? [];
-        if (tags.Count > FeedDefaults.MaxTags || tags.Any(t => t.Length > FeedDefaults.MaxTagLength))
-            throw new ArgumentException($"A feed has at most {FeedDefaults.MaxTags} tags of at most {FeedDefaults.MaxTagLength} characters each.");
-        return definition with { Url = url, Name = name, Tags = tags };
+        var name = string.IsNullOrWhiteSpace(definition.Name) ? FeedNames.Default(url) : ValidateName(definition.Name);
+        return definition with { Url = url, Name = name, Tags = CleanTags(definition.Tags ?? []) };
     }
 
     private static string ValidateName(string name) => name.Trim() is { Length: <= FeedDefaults.MaxNameLength } trimmed
         ? trimmed
         : throw new ArgumentException($"The name is longer than {FeedDefaults.MaxNameLength} characters.");
+
+    private static List<string> CleanTags(IEnumerable<string> tags)
+    {
+        var clean = tags.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct().ToList();
+        if (clean.Count > FeedDefaults.MaxTags || clean.Any(t => t.Length > FeedDefaults.MaxTagLength))
+            throw new ArgumentException($"A feed has at most {FeedDefaults.MaxTags} tags of at most {FeedDefaults.MaxTagLength} characters each.");
+        return clean;
+    }
 
     private static void ValidateInterval(int minutes)
     {

@@ -79,6 +79,8 @@ public sealed class FeedPoller(
             // Validators advance only once the whole document is in: otherwise a 304 would hide what is left of it.
             await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct,
                 report.Failed > 0 ? $"{report.Failed} of {report.Items} items could not be stored; they are tried again at the next poll." : null);
+            if (FeedNames.IsDefault(feed) && FeedNames.FromTitle(parsed.Title) is { } title)
+                await feeds.UpdateAsync(feed.Id, new FeedPatch(Name: title, IntervalMinutes: null, Enabled: null), ct);
             return report;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

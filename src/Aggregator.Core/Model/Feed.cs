@@ -45,4 +45,4 @@ public static class FeedDefaults
 public sealed record FeedDefinition(string Url, string? Name, int? IntervalMinutes = null, IReadOnlyList<string>? Tags = null);
 
 /// <summary>Changes an operator may make to a feed; null leaves a field as it is.</summary>
-public sealed record FeedPatch(string? Name, int? IntervalMinutes, bool? Enabled);
+public sealed record FeedPatch(string? Name, int? IntervalMinutes, bool? Enabled, IReadOnlyList<string>? Tags = null);

@@ -60,7 +60,8 @@ public static class FeedParser
         return new ParsedFeed(feed.Format, PlainText(feed.Title), feedLink?.AbsoluteUri, items) { Warning = warning };
     }
 
-    private static bool LooksLikeHtml(string text) =>
+    /// <summary>A document that starts as an HTML page does (after any whitespace).</summary>
+    public static bool LooksLikeHtml(string text) =>
         text.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
 
     private static ParsedItem ToItem(RawEntry entry, Uri? feedLink, ParseBudget budget)

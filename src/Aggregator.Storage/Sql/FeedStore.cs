@@ -64,9 +64,10 @@ internal sealed class FeedStore(SqlDatabase database, StorageOptions options, Ti
                 UPDATE feeds SET
                     name = coalesce(@Name, name),
                     interval_minutes = coalesce(@IntervalMinutes, interval_minutes),
-                    enabled = coalesce(@Enabled, enabled)
+                    enabled = coalesce(@Enabled, enabled),
+                    tags = coalesce(@Tags, tags)
                 WHERE id = @id AND deleted_at IS NULL
-                """, new { id, patch.Name, patch.IntervalMinutes, patch.Enabled });
+                """, new { id, patch.Name, patch.IntervalMinutes, patch.Enabled, Tags = patch.Tags is null ? null : JsonSerializer.Serialize(patch.Tags) });
             if (changed == 0) return null;
         }
         return await GetAsync(id, ct);

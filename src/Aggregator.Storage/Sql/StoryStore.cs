@@ -288,7 +288,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         if (storyIds.Count == 0) return [];
         // The ids are numbers, written into the statement: Dapper expands "IN @list" for SQLite but hands Npgsql an array.
         var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>($"""
-            SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id
+            SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id AND f.deleted_at IS NULL
             WHERE sf.story_id IN ({string.Join(',', storyIds)}) ORDER BY sf.story_id, f.id
             """);
         return rows.GroupBy(r => r.StoryId).ToDictionary(g => g.Key, g => g.Select(r => new FeedRef(r.FeedId, r.Name)).DistinctBy(f => f.Id).ToList());

@@ -9,7 +9,7 @@ namespace Aggregator.Tests.Stores;
 /// The store contract on PostgreSQL: a database of its own per test on the server AGGREGATOR_TEST_POSTGRES names
 /// (.ci/run starts one); skipped, saying why, without it.
 /// </summary>
-public sealed class PostgresStoreContractTests : StoreContractTests
+public sealed class PostgresStoreContractTests : StoreContractTests, IClassFixture<PostgresSkipNotice>
 {
     private TestDatabase? _database;
 

@@ -427,6 +427,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_deleted_feed_is_no_longer_listed_among_the_feeds_of_its_stories()
+    {
+        var wire = await FeedAsync("Wire");
+        var daily = await FeedAsync("Daily");
+        var story = Draft(wire.Id, Base);
+        var id = await StoreAsync(story);
+        await Stories.SaveAsync(Draft(daily.Id, Base.AddMinutes(5)) with { Link = story.Link });
+
+        await Feeds.DeleteAsync(daily.Id);
+
+        Assert.Equal([wire.Id], (await Stories.GetAsync(id))!.Feeds.Select(f => f.Id));
+        Assert.Equal([wire.Id], (await Stories.SearchAsync(new StoryQuery { Limit = 10 })).Items.Single().Feeds.Select(f => f.Id));
+    }
+
+    [SkippableFact]
     public async Task The_same_content_under_another_link_is_the_story_already_stored()
     {
         var wire = await FeedAsync("Wire");

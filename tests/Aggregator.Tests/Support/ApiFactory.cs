@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Tests.Support;
 
@@ -25,6 +27,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
     }
+
+    /// <summary>This host, logging to <paramref name="logs"/> too; its container makes and disposes the provider.</summary>
+    public WebApplicationFactory<Program> WithLogs(CapturedLogs logs) =>
+        WithWebHostBuilder(b => b.ConfigureLogging(l => l.Services.AddSingleton<ILoggerProvider>(_ => logs)));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -12,11 +12,15 @@ public static class TestPostgres
 
     public static string? ServerConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 
+    /// <summary>Why the PostgreSQL tests skip here, or null when they run.</summary>
+    public static string? SkipReason => ServerConnectionString is null
+        ? $"PostgreSQL tests need a server: set {Variable} to a connection string of a role that may create databases (.ci/run starts a throwaway cluster and sets it)."
+        : null;
+
     /// <summary>A new, empty database; the test is skipped, saying why, when no server is configured.</summary>
     public static async Task<TestDatabase> CreateDatabaseAsync()
     {
-        Skip.If(ServerConnectionString is null,
-            $"PostgreSQL tests need a server: set {Variable} to a connection string of a role that may create databases (.ci/run starts a throwaway cluster and sets it).");
+        Skip.If(SkipReason is not null, SkipReason);
         var name = "aggregator_test_" + Guid.NewGuid().ToString("N");
         return new TestDatabase(name, await PostgresDatabase.CreateDatabaseAsync(ServerConnectionString!, name));
     }
