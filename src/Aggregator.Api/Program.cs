@@ -8,7 +8,16 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 var role = NodeRoles.From(builder.Configuration);
 builder.Services.AddAggregatorApi(builder.Configuration, role);
 // Request bodies here are JSON, OPML or a text to tag: none needs more than a megabyte.
-builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.Limits.MaxRequestBodySize = 1024 * 1024;
+    // Requests Kestrel itself refuses answer problem+json too.
+    o.ConfigureEndpointDefaults(listen => listen.UseProblemBodies());
+});
+// A body or parameter that cannot be read throws, so that UnreadableRequests answers it with a detail (the default in
+// Production is a bare 400, and Development logged each one as an error with its stack trace).
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<UnreadableRequests>();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new EntityTypeJsonConverter());
@@ -20,9 +29,15 @@ await app.PrepareAsync(role);
 
 // Unreadable requests (malformed JSON, oversized bodies) keep their own 4xx status; anything else is a 500.
 // Both answer problem+json, never an exception page.
+// A full disk answers 503 "Storage full" (see ApiServices' problem details).
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
-    StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    StatusCodeSelector = e => e switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        _ when Aggregator.Storage.StorageErrors.IsFull(e) => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    },
 });
 app.UseStatusCodePages();
 if (!role.ServesApi())
@@ -37,9 +52,9 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseRateLimiter();
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapScalarApiReference("/docs", ApiDocs.ConfigureReference);
 app.MapHealth();
-var api = app.MapGroup("").RequireRateLimiting(RateLimiting.Policy);
+var api = app.MapGroup("").RequireRateLimiting(RateLimiting.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
 api.MapFeeds();
 api.MapStories();
 api.MapEntities();

@@ -16,7 +16,9 @@ public static class CliHost
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         // stdout carries the command's JSON; logs go to stderr, warnings and worse only.
         builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAggregatorCore(builder.Configuration);
         builder.Services.AddAggregatorStorage(builder.Configuration);
         return builder.Build();

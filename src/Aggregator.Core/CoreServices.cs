@@ -2,6 +2,7 @@ using Aggregator.Core.Entities;
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Ingestion;
+using Aggregator.Core.Languages;
 using Aggregator.Core.Tagging;
 using Aggregator.Nlp;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,8 @@ public static class CoreServices
         services.Configure<EntityOptions>(configuration.GetSection(EntityOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => NerPipeline.Default);
+        services.Configure<LanguageOptions>(configuration.GetSection(LanguageOptions.Section));
+        services.AddSingleton<LanguageDetection>();
         services.AddSingleton<StoryTagger>();
         services.AddSingleton<StoryBuilder>();
         services.AddSingleton<EntityDirectory>();
@@ -27,6 +30,7 @@ public static class CoreServices
         services.AddSingleton<Retagger>();
         services.AddSingleton<FeedPoller>();
         services.AddSingleton<FeedService>();
+        services.AddSingleton<FeedDiscovery>();
         return services;
     }
 }

@@ -18,11 +18,22 @@ public sealed class StorageOptions
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
     public PostgresSettings Postgres { get; set; } = new();
 
+    /// <summary>A statement or transaction the database fails transiently (busy, connection lost, server restarting) is tried again this often.</summary>
+    public int TransientRetries { get; set; } = 5;
+    /// <summary>The wait before the first retry; it doubles each time (0.1 + 0.2 + 0.4 + 0.8 + 1.6 s by default).</summary>
+    public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Readiness writes a probe row at most this often, however often it is asked.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
 
     public sealed class SqliteSettings
     {
         public string Path { get; set; } = "data/aggregator.db";
+        /// <summary>How long a writer waits for another's write lock before SQLite reports the database busy.</summary>
+        public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>Largest the database file may grow, in MiB (0: as large as the disk allows); beyond it writes fail as on a full disk.</summary>
+        public int MaxSizeMiB { get; set; }
     }
 
     public sealed class PostgresSettings

@@ -23,7 +23,7 @@ public static class StorageServices
         }
         else
         {
-            services.AddSingleton(new SqliteDatabase(options.Sqlite.Path));
+            services.AddSingleton(new SqliteDatabase(options.Sqlite.Path, options.Sqlite.BusyTimeout, options.Sqlite.MaxSizeMiB));
             services.AddSingleton<SqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
         }
         services.AddSingleton(sp => sp.GetRequiredService<SqlDatabase>().Search);

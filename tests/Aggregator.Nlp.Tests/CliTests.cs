@@ -27,6 +27,22 @@ public class CliTests
     }
 
     [Fact]
+    public void Tag_echoes_the_id_on_an_error_line_as_far_as_the_line_can_be_read()
+    {
+        var input = string.Join("\n",
+            """{"id": "doc-7", "text": 42}""",
+            """{"id": 9, "text": "broken """,
+            """{"text": "no id", "id": }""");
+        var output = new StringWriter();
+        Assert.Equal(1, NlpCommands.Tag(new StringReader(input), output));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("""{"id":"doc-7","entities":[],"error":""", lines[0]);
+        Assert.StartsWith("""{"id":9,"entities":[],"error":""", lines[1]);
+        Assert.StartsWith("""{"id":null,"entities":[],"error":""", lines[2]);
+    }
+
+    [Fact]
     public void Tag_reports_unreadable_lines_in_place_and_keeps_going()
     {
         var output = new StringWriter();

@@ -147,8 +147,8 @@ public sealed class AnalyticsApiTests
 
         var hourly = await HourlyAsync();
         var daily = await DailyAsync();
-        await stories.ReplaceTagsAsync(twice, [], "test");
-        await stories.ReplaceTagsAsync(moved, [new StoryMention(StoryField.Text, 0, 5, EntityType.Location, "Herat", "Herat")], "test");
+        await stories.ReplaceTagsAsync(twice, new StoryTags([], "test"));
+        await stories.ReplaceTagsAsync(moved, new StoryTags([new StoryMention(StoryField.Text, 0, 5, EntityType.Location, "Herat", "Herat")], "test"));
         var (hourlyRetagged, dailyRetagged) = (await HourlyAsync(), await DailyAsync());
 
         Assert.Equal(hour, hourly[0].Time);

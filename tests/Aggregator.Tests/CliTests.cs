@@ -15,8 +15,8 @@ public sealed class CliTests
         await using var pipeline = await Pipeline.CreateAsync();
         var file = Fixtures.Path("feeds/world.rss.xml");
 
-        var first = await RunAsync(IngestCommand.RunAsync, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
-        var second = await RunAsync(IngestCommand.RunAsync, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+        var first = await RunAsync(Ingest, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+        var second = await RunAsync(Ingest, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
 
         Assert.Equal(0, first.Code);
         Assert.Equal("rss-2.0", first.Json.GetProperty("format").GetString());
@@ -29,6 +29,28 @@ public sealed class CliTests
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 5, 15, 0, TimeSpan.Zero), lavrov.Published);
         Assert.Equal("Anna Petrova", lavrov.Author);
         Assert.Contains(lavrov.Mentions, m => m.Canonical == "Sergei Lavrov" && m.Type == Aggregator.Nlp.EntityType.Person);
+        // Only this command reads files: the file's feed is kept for its stories, paused, so the service never polls it.
+        var feed = Assert.Single(await pipeline.Feeds.ListAsync());
+        Assert.False(feed.Enabled);
+        Assert.Equal(feed.Id, first.Json.GetProperty("feedId").GetInt64());
+    }
+
+    [Fact]
+    public async Task Ingest_reports_what_it_skipped_and_why_and_what_it_left_for_the_next_run()
+    {
+        await using var pipeline = await Pipeline.CreateAsync();
+        var file = Path.Combine(pipeline.Directory, "gappy.xml");
+        File.Copy(Fixtures.Path("shapes/empty-entries.rss.xml"), file);
+
+        var result = await RunAsync(Ingest, "ingest", file, "--db", pipeline.DatabasePath, "--no-articles");
+
+        Assert.Equal(0, result.Code);
+        Assert.Equal((4, 1, 0, 0), (result.Json.GetProperty("items").GetInt32(), result.Json.GetProperty("stored").GetInt32(),
+            result.Json.GetProperty("duplicates").GetInt32(), result.Json.GetProperty("deferred").GetInt32()));
+        var skipped = result.Json.GetProperty("skipped").EnumerateArray().ToList();
+        Assert.Equal(3, skipped.Count);
+        Assert.All(skipped, s => Assert.Contains("nothing to store", s.GetProperty("reason").GetString()));
+        Assert.All(skipped, s => Assert.False(string.IsNullOrEmpty(s.GetProperty("item").GetString())));
     }
 
     [Fact]
@@ -99,6 +121,96 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task A_failed_ingest_prints_its_report_and_one_log_line()
+    {
+        await using var pipeline = await Pipeline.CreateAsync();
+
+        var (code, stdout, stderr) = await RunProcessAsync(["ingest", Unresolvable.Url("/rss"), "--db", pipeline.DatabasePath], []);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Network error", JsonDocument.Parse(stdout).RootElement.GetProperty("errors")[0].GetString());
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(Unresolvable.Host, line);
+    }
+
+    [Fact]
+    public async Task A_url_ingest_leaves_no_resting_feed_behind_and_says_when_it_leaves_a_subscription()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/rss", Fixtures.Read("feeds/world.rss.xml"));
+        var loopback = new Dictionary<string, string> { ["Fetching__AllowedNetworks__0"] = "127.0.0.0/8" };
+
+        var failed = await RunProcessAsync(["ingest", server.Url("/missing"), "--db", pipeline.DatabasePath, "--no-articles"], loopback);
+        Assert.Empty(await pipeline.Feeds.ListAsync());
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(failed.Stdout).RootElement.GetProperty("feedId").ValueKind);
+
+        var worked = await RunProcessAsync(["ingest", server.Url("/rss"), "--db", pipeline.DatabasePath, "--no-articles"], loopback);
+        var feed = Assert.Single(await pipeline.Feeds.ListAsync());
+        Assert.Equal(feed.Id, JsonDocument.Parse(worked.Stdout).RootElement.GetProperty("feedId").GetInt64());
+        Assert.Contains($"is now feed {feed.Id}, which the service polls from now on", worked.Stderr);
+        Assert.True(feed.Enabled);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public async Task Help_lists_every_command_and_exits_0(string help)
+    {
+        var (code, stdout, stderr) = await RunProcessAsync([help], []);
+
+        Assert.True(code == 0, stderr);
+        Assert.StartsWith("usage: aggregator <command>", stdout);
+        foreach (var command in new[] { "ingest <feed-url-or-file>", "extract <html-file-or-url>", "demo", "tag", "retag", "bench queries" })
+            Assert.Contains(command, stdout);
+    }
+
+    [Theory]
+    [InlineData("ingest", "--help")]
+    [InlineData("help", "ingest")]
+    [InlineData("ingest", "https://example.org/rss", "-h")]
+    public async Task Help_of_one_command_shows_its_usage_and_exits_0(params string[] args)
+    {
+        var (code, stdout, stderr) = await RunProcessAsync(args, []);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("ingest <feed-url-or-file> [--db PATH] [--no-articles]", stdout);
+        Assert.DoesNotContain("extract", stdout);
+    }
+
+    [Fact]
+    public async Task Extract_with_a_bad_original_url_exits_2_with_one_line()
+    {
+        var (code, stdout, stderr) = await RunProcessAsync(["extract", Fixtures.Path("pages/article.html"), "--url", "notaurl"], []);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("aggregator: --url 'notaurl' is not an absolute http(s) URL.", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public async Task Extract_writes_plain_utf8()
+    {
+        var page = Path.Combine(Path.GetTempPath(), $"aggregator-extract-{Guid.NewGuid():N}.html");
+        await File.WriteAllTextAsync(page, Fixtures.ArticlePage("O'Connell wins the vote in Zürich", "Mary O'Connell, a councillor in Zürich, won the vote on the new tram line & the bridge."));
+        try
+        {
+            var output = new StringWriter();
+            Assert.Equal(0, await ExtractCommand.RunAsync(new CliArgs([page, "--url", "https://news.example.org/zurich"]), output));
+
+            var json = output.ToString();
+            Assert.Contains("Mary O'Connell, a councillor in Zürich", json);
+            Assert.Contains("tram line & the bridge", json);
+            Assert.DoesNotContain("\\u", json);
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+    }
+
+    [Fact]
     public async Task Tag_reads_json_lines_and_writes_entities_with_exact_offsets()
     {
         const string input = """
@@ -119,6 +231,8 @@ public sealed class CliTests
         Assert.Equal(7, lines[1].GetProperty("id").GetInt32());
         Assert.Equal(0, lines[1].GetProperty("entities").GetArrayLength());
     }
+
+    private static Task<int> Ingest(CliArgs args, TextWriter stdout) => IngestCommand.RunAsync(args, stdout, TextWriter.Null);
 
     private static async Task<(int Code, JsonElement Json)> RunAsync(Func<CliArgs, TextWriter, Task<int>> command, params string[] args)
     {

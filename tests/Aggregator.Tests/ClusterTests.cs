@@ -11,7 +11,7 @@ namespace Aggregator.Tests;
 /// The scale-out set-up as operators run it: worker processes and an API process over one PostgreSQL database, with
 /// Hangfire on PostgreSQL as the only coordination between them.
 /// </summary>
-public sealed class ClusterTests(ITestOutputHelper output)
+public sealed class ClusterTests(ITestOutputHelper output) : IClassFixture<PostgresSkipNotice>
 {
     private const int FeedCount = 50, ItemsPerFeed = 50, Workers = 3;
     /// <summary>The last few items of every feed are the same wire stories (same link), so workers race to store them.</summary>

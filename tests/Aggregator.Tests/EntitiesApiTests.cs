@@ -97,7 +97,7 @@ public sealed class EntitiesApiTests
         var entities = services.GetRequiredService<IEntityStore>();
         var before = await entities.ListAsync(new EntityQuery { Limit = 500 });
         var ids = (await stories.SearchAsync(new StoryQuery())).Items.Select(s => s.Id).ToList();
-        foreach (var id in ids) await stories.ReplaceTagsAsync(id, [], "old-model");
+        foreach (var id in ids) await stories.ReplaceTagsAsync(id, new StoryTags([], "old-model"));
 
         var retagged = await services.GetRequiredService<Retagger>().RetagAsync();
 

@@ -127,17 +127,23 @@ public sealed class FaultTests
     }
 
     [Fact]
-    public async Task An_enormous_item_is_capped_and_items_beyond_the_limit_are_not_taken()
+    public async Task An_enormous_item_is_capped_and_items_beyond_the_limit_wait_for_the_next_poll()
     {
         await using var server = await LocalServer.StartAsync();
         await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false", ["Ingestion:MaxItemsPerPoll"] = "5", ["Ingestion:MaxTextLength"] = "1000" });
         var items = Enumerable.Range(0, 8).Select(n => new Fixtures.Item($"{n}", $"Item {n}", $"http://example.org/{n}", n == 0 ? new string('w', 3_000_000) : $"Body {n}")).ToArray();
-        server.MapContent("/big", Fixtures.Rss("Big", items));
+        server.MapContent("/big", Fixtures.Rss("Big", items), etag: "\"v1\"");
         var feed = await pipeline.AddFeedAsync(server.Url("/big"));
 
-        var report = await pipeline.PollAsync(feed);
+        var first = await pipeline.PollAsync(feed);
+        var second = await pipeline.PollAsync(feed);
+        var third = await pipeline.PollAsync(feed);
 
-        Assert.Equal((5, 5), (report.Items, report.Stored));
+        Assert.Equal((8, 5, 0, 3), (first.Items, first.Stored, first.Duplicates, first.Deferred));
+        // The rest of the back catalogue comes with the next poll, which is not answered 304 while items wait.
+        Assert.Equal((PollOutcome.Ingested, 8, 3, 5, 0), (second.Outcome, second.Items, second.Stored, second.Duplicates, second.Deferred));
+        Assert.Equal(PollOutcome.NotModified, third.Outcome);
+        Assert.Equal(8, (await pipeline.AllStoriesAsync()).Count);
         var big = (await pipeline.Stories.GetAsync((await pipeline.AllStoriesAsync()).Single(s => s.Title == "Item 0").Id))!;
         Assert.Equal(1000, big.Text.Length);
     }

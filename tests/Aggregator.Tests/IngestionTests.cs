@@ -59,6 +59,33 @@ public sealed class IngestionTests
     }
 
     [Fact]
+    public async Task Each_story_records_which_path_produced_its_text()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync();
+        server.MapContent("/structured", Read("pages/structured-body.html"), "text/html");
+        server.MapContent("/marked", Read("pages/boilerplate.html").Replace("class=\"story-body\"", "class=\"story-body\" itemprop=\"articleBody\""), "text/html");
+        server.MapContent("/bare", Read("pages/bare-text.html"), "text/html");
+        // Another story in the same layout (the same text would be the same story, stored once).
+        server.MapContent("/block", Read("pages/boilerplate.html").Replace("Harbour bridge", "Harbour tunnel"), "text/html");
+        server.MapContent("/feed", Rss("Paths",
+            new Item("s", "Structured", server.Url("/structured"), "<p>Summary.</p>"),
+            new Item("m", "Marked", server.Url("/marked"), "<p>Summary.</p>"),
+            new Item("b", "Bare", server.Url("/bare"), "<p>Summary.</p>"),
+            new Item("k", "Block", server.Url("/block"), "<p>Summary.</p>")));
+
+        await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/feed")));
+
+        var paths = new Dictionary<string, ExtractionStatus>();
+        foreach (var summary in await pipeline.AllStoriesAsync())
+            paths[new Uri(summary.Link!).AbsolutePath] = (await pipeline.Stories.GetAsync(summary.Id))!.Extraction;
+        Assert.Equal(ExtractionStatus.StructuredData, paths["/structured"]);
+        Assert.Equal(ExtractionStatus.ArticleMarkup, paths["/marked"]);
+        Assert.Equal(ExtractionStatus.PageParagraphs, paths["/bare"]);
+        Assert.Equal(ExtractionStatus.Extracted, paths["/block"]);
+    }
+
+    [Fact]
     public async Task An_item_is_stored_once_within_a_feed_and_across_feeds()
     {
         await using var server = await LocalServer.StartAsync();
@@ -78,15 +105,41 @@ public sealed class IngestionTests
         var second = await pipeline.PollAsync(two);
         var again = await pipeline.PollAsync(one);
 
-        Assert.Equal((2, 0), (first.Stored, first.Duplicates));
+        Assert.Equal((2, 1), (first.Stored, first.Duplicates)); // "a" is listed twice
         Assert.Equal((1, 2), (second.Stored, second.Duplicates));
-        Assert.Equal((0, 2), (again.Stored, again.Duplicates));
+        Assert.Equal((0, 3), (again.Stored, again.Duplicates));
         var stories = await pipeline.AllStoriesAsync();
         Assert.Equal(3, stories.Count);
         var same = stories.Single(s => s.Title == "Same story");
         Assert.Equal([one.Id, two.Id], same.Feeds.Select(f => f.Id).Order());
         var other = stories.Single(s => s.Title == "Other story");
         Assert.Equal([one.Id, two.Id], other.Feeds.Select(f => f.Id).Order()); // same content hash, other link
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_feed_cannot_retitle_another_feeds_story(bool fetchArticles)
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = fetchArticles.ToString() });
+        server.MapContent("/budget", ArticlePage("Ministers agree on the budget", "Finance ministers agreed on the budget on Tuesday after a night of talks in the capital."), "text/html");
+        server.MapContent("/fake", Rss("Fake", new Item("f1", "Shocking budget scandal", server.Url("/budget?utm_source=x#frag"), "Lies.")));
+        server.MapContent("/trusted", Rss("Trusted", new Item("t1", "Ministers agree on the budget", server.Url("/budget"), "The budget is agreed.")));
+        var fake = await pipeline.AddFeedAsync(server.Url("/fake"));
+        var trusted = await pipeline.AddFeedAsync(server.Url("/trusted"));
+
+        var first = await pipeline.PollAsync(fake);
+        var second = await pipeline.PollAsync(trusted);
+
+        Assert.Equal((1, 0, 1), (first.Stored, second.Stored, second.Duplicates));
+        var story = Assert.Single(await pipeline.AllStoriesAsync());
+        Assert.Equal([fake.Id, trusted.Id], story.Feeds.Select(f => f.Id).Order());
+        var listed = (await pipeline.Stories.SearchAsync(new StoryQuery { FeedId = trusted.Id })).Items;
+        Assert.Equal("Ministers agree on the budget", Assert.Single(listed).Title);
+        Assert.Equal("Shocking budget scandal", Assert.Single((await pipeline.Stories.SearchAsync(new StoryQuery { FeedId = fake.Id })).Items).Title);
+        // When the page was read, it decides the story's own title.
+        if (fetchArticles) Assert.StartsWith("Ministers agree on the budget", story.Title);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class AnalyticsEndpoints
 
     public static void MapAnalytics(this IEndpointRouteBuilder root)
     {
-        var app = root.MapGroup("/api").AddEndpointFilter<ReadAuthFilter>().AddEndpointFilter<ConditionalGetFilter>();
+        var app = root.MapGroup("/api").AddEndpointFilter<ReadAuthFilter>().AddEndpointFilter<ConditionalGetFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
 
         app.MapGet("/entities/{id:long}", async Task<Results<Ok<EntityPage>, RedirectHttpResult, ProblemHttpResult>> (
                 long id, string? from, string? to, string? interval, IEntityStore entities, IStoryStore stories, TimeProvider clock, HttpContext http, CancellationToken ct) =>
@@ -43,6 +43,12 @@ public static class AnalyticsEndpoints
                 }
             })
             .WithTags("Entities")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("entity"),
+                Parameters.From with { Description = "Start of the series and co-occurrence range (ISO 8601 date-time or date); default: 2 days (interval=hour) or 30 days (interval=day) before to." },
+                Parameters.To with { Description = "End of the range, exclusive (ISO 8601 date-time or date); default: now." },
+                new("interval", "The series' buckets.", Values: ["hour", "day"], Default: "day"))
             .WithSummary("One entity: canonical name, type, aliases, counts, first and last seen, a mention time series, top co-occurring entities and the latest stories.")
             .WithDescription("""
                 from, to: the series range (default: the last 2 days for interval=hour, 30 days for interval=day). interval: hour or day (default day).
@@ -68,6 +74,10 @@ public static class AnalyticsEndpoints
                 }
             })
             .WithTags("Entities")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Documented(Parameters.Id("entity"), Parameters.EntityType with { Description = "Only co-occurring entities of this type." },
+                Parameters.From, Parameters.To, Parameters.Limit(200, 20))
             .WithSummary("Entities appearing in the same stories, most shared stories first, with lift and PMI.")
             .WithDescription("""
                 stories: stories mentioning both. lift = P(both) / (P(this) * P(other)) over the stories published in the range: 1 means
@@ -93,6 +103,10 @@ public static class AnalyticsEndpoints
             })
             .WithMetadata(ConditionalGetFilter.ClockDependent)
             .WithTags("Entities")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Documented(
+                new("window", "How far back to look: hours or days from 1h to 7d (1h, 6h, 24h, 2d, 7d...).", Pattern: "^[1-9][0-9]*[hd]$", Default: "24h"),
+                Parameters.EntityType, Parameters.Limit(100, 20))
             .WithSummary("Entities whose mentions rise most in the window against their own baseline of the 7 days before it.")
             .WithDescription("""
                 window: 1h to 7d, as 6h, 24h, 2d (default 24h). For each entity with at least 3 stories in the window:

@@ -8,16 +8,24 @@ namespace Aggregator.Api.Endpoints;
 /// costs one single-row lookup and answers 304 with no body, before the endpoint's own query runs.
 /// Answers that depend on the clock (trends, stats) also carry the current minute in their ETag.
 /// </summary>
-public sealed class ConditionalGetFilter(IStoryStore store, TimeProvider clock) : IEndpointFilter
+public sealed class ConditionalGetFilter(IStoryStore store, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Security.ApiOptions> api) : IEndpointFilter
 {
     public const string ClockDependent = "aggregator:clock-dependent";
+    /// <summary>The answer shows operators more than readers (credentials in feed URLs): the two get different ETags.</summary>
+    public const string CallerDependent = "aggregator:caller-dependent";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var (version, changed) = await store.VersionAsync(http.RequestAborted);
         var minute = http.GetEndpoint()?.Metadata.Contains(ClockDependent) == true ? $"-m{clock.GetUtcNow().ToUnixTimeSeconds() / 60}" : "";
-        var etag = new EntityTagHeaderValue($"\"v{version}{minute}\"", isWeak: true);
+        var view = "";
+        if (http.GetEndpoint()?.Metadata.Contains(CallerDependent) == true)
+        {
+            view = Security.OperatorAuthFilter.IsAllowed(http, api.Value.Key) ? "-op" : "";
+            http.Response.Headers.Vary = "X-Api-Key, Authorization";
+        }
+        var etag = new EntityTagHeaderValue($"\"v{version}{minute}{view}\"", isWeak: true);
         var headers = http.Response.GetTypedHeaders();
         var request = http.Request.GetTypedHeaders();
         if (request.IfNoneMatch.Count > 0 ? request.IfNoneMatch.Any(t => t.Compare(etag, useStrongComparison: false) || t.Equals(EntityTagHeaderValue.Any))

@@ -19,10 +19,12 @@ public sealed record TagResponse(string Model, IReadOnlyList<TaggedEntity> Entit
 public static class EntitiesEndpoints
 {
     public const int MaxTagTextLength = 100_000;
+    /// <summary>Room for the longest text in UTF-8 (up to 3 bytes a character) and its JSON.</summary>
+    public const int MaxTagBodyBytes = 3 * MaxTagTextLength + 4_096;
 
     public static void MapEntities(this IEndpointRouteBuilder root)
     {
-        var app = root.MapGroup("").AddEndpointFilter<ReadAuthFilter>();
+        var app = root.MapGroup("").AddEndpointFilter<ReadAuthFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapGet("/api/entities", async Task<Results<Ok<List<EntityView>>, ProblemHttpResult>> (
                 string? type, string? q, string? from, string? to, string? limit, IEntityStore store, CancellationToken ct) =>
             {
@@ -45,6 +47,11 @@ public static class EntitiesEndpoints
             })
             .AddEndpointFilter<ConditionalGetFilter>()
             .WithTags("Entities")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Documented(Parameters.EntityType, new("q", "Names or aliases starting with this text (case-insensitive)."),
+                Parameters.From with { Description = "Count only the stories published from this time (ISO 8601 date-time or date)." },
+                Parameters.To with { Description = "Count only the stories published before this time (ISO 8601 date-time or date)." },
+                Parameters.Limit(500, 50))
             .WithSummary("Lists entities by the number of stories mentioning them, with mention and story counts.")
             .WithDescription("type: PERSON, LOCATION or ORGANIZATION. q: names or aliases starting with this text. from, to: count only stories published in this range. limit: 1-500, default 50.");
 
@@ -56,8 +63,12 @@ public static class EntitiesEndpoints
                     .Select(m => new TaggedEntity(m.Start, m.End, EntityTypes.ToWire(m.Type), m.Text, m.Canonical)).ToList();
                 return TypedResults.Ok(new TagResponse(pipeline.ModelVersion, entities));
             })
+            .RequireRateLimiting(RateLimiting.TagPolicy)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxTagBodyBytes))
             .WithTags("Entities")
-            .WithSummary("Tags the people, places and organisations in a text, for trying the tagger out.");
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Tags the people, places and organisations in a text, for trying the tagger out.")
+            .WithDescription("text: up to 100,000 characters. Rate-limited more strictly than other endpoints (RateLimiting:TagBurst, TagPerMinute, TagConcurrency).");
     }
 
     public static EntityType? ParseType(string? type) =>

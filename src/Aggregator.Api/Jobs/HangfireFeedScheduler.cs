@@ -25,4 +25,9 @@ public sealed class HangfireFeedScheduler(IRecurringJobManager recurring, IBackg
     public void PollNow(long feedId) => jobs.Enqueue<FeedPollJob>(job => job.PollAsync(feedId, true, CancellationToken.None));
 
     public void PollIfDue(long feedId) => jobs.Enqueue<FeedPollJob>(job => job.PollAsync(feedId, false, CancellationToken.None));
+
+    public void ScheduleInBackground(IReadOnlyList<long> feedIds) =>
+        jobs.Enqueue<FeedScheduleJob>(job => job.ScheduleAsync(feedIds.ToArray(), CancellationToken.None));
+
+    public void Resume(long feedId) => jobs.Enqueue<FeedPollJob>(job => job.ResumeAsync(feedId, CancellationToken.None));
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Aggregator.Core.Ingestion;
+using Aggregator.Core.Languages;
 using Aggregator.Core.Model;
 using Aggregator.Core.Parsing;
 using Aggregator.Core.Stores;
@@ -8,6 +9,7 @@ using Aggregator.Core.Tagging;
 using Aggregator.Nlp;
 using Aggregator.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Cli.Commands;
 
@@ -73,8 +75,9 @@ public static class BenchEntitiesCommand
     private static async Task MeasureResolutionAsync(TextWriter stdout, List<GeneratedStory> corpus)
     {
         const int Others = 50_000;
-        var tagger = new StoryTagger(NerPipeline.Default);
-        var tagged = corpus.Select(s => (Mentions: tagger.Tag(s.Title, s.Text).Mentions, s.Published)).ToList();
+        // The generated stories are English: the tagger is told so rather than asked to detect it.
+        var tagger = new StoryTagger(NerPipeline.Default, new LanguageDetection(Options.Create(new LanguageOptions { Detect = false })));
+        var tagged = corpus.Select(s => (tagger.Tag(s.Title, s.Text, LanguageCode.English).Mentions, s.Published)).ToList();
         var rules = new Core.Entities.EntityRules();
         var index = new Core.Entities.EntityIndex();
         for (var e = 0; e < Others; e++)

@@ -29,7 +29,7 @@ public static class BenchNodesCommand
         try
         {
             var seedFile = Path.Combine(directory, "feeds.json");
-            var baseUrl = feeds.BaseUrl().TrimEnd('/');
+            var baseUrl = feeds.BaseUrl();
             await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(
                 Enumerable.Range(0, feedCount).Select(f => new { name = $"Feed {f}", url = $"{baseUrl}/feed/{f}", intervalMinutes = 60 })));
             var expected = Math.Max(1, items / feedCount) * feedCount;

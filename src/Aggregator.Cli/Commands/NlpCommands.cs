@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Aggregator.Nlp;
 using Aggregator.Nlp.Training;
@@ -10,8 +9,6 @@ namespace Aggregator.Cli.Commands;
 /// <summary>CLI commands of the NER pipeline: <c>tag</c>, <c>eval</c>, <c>train</c>, <c>bench ner</c>.</summary>
 public static class NlpCommands
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// <c>aggregator tag</c>: JSON Lines on stdin, each <c>{"id": ..., "text": "..."}</c> (other fields ignored; the id is
     /// echoed back exactly as it came, string or number); one line out per input, in order:
@@ -22,57 +19,105 @@ public static class NlpCommands
     public static int Tag(TextReader stdin, TextWriter stdout)
     {
         var pipeline = NerPipeline.Default;
-        int exit = 0;
+        bool failed = false;
+        var batch = new List<string>(BatchLines);
+        var answers = new (string Json, bool Error)[BatchLines];
         string? line;
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        while ((line = stdin.ReadLine()) != null)
+        do
         {
-            line = line.TrimStart('\uFEFF');
-            if (line.Trim().Length == 0) continue;
-            buffer.Clear();
-            using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+            line = stdin.ReadLine();
+            if (line is not null)
             {
-                w.WriteStartObject();
-                try
-                {
-                    using var doc = JsonDocument.Parse(line);
-                    var root = doc.RootElement;
-                    w.WritePropertyName("id");
-                    if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id)) id.WriteTo(w);
-                    else w.WriteNullValue();
-                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("text", out var textEl) || textEl.ValueKind != JsonValueKind.String)
-                        throw new FormatException("missing string field \"text\"");
-                    string text = textEl.GetString() ?? "";
-                    w.WriteStartArray("entities");
-                    foreach (var m in pipeline.Tag(text))
-                    {
-                        w.WriteStartObject();
-                        w.WriteNumber("start", m.Start);
-                        w.WriteNumber("end", m.End);
-                        w.WriteString("type", EntityTypes.ToWire(m.Type));
-                        w.WriteString("text", m.Text);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                }
-                catch (Exception ex) when (ex is JsonException or FormatException)
-                {
-                    exit = 1;
-                    w.Reset();
-                    buffer.Clear();
-                    w.WriteStartObject();
-                    w.WriteNull("id");
-                    w.WriteStartArray("entities");
-                    w.WriteEndArray();
-                    w.WriteString("error", ex.Message);
-                }
-                w.WriteEndObject();
+                line = line.TrimStart('\uFEFF');
+                if (line.Trim().Length > 0) batch.Add(line);
             }
-            stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
-            stdout.Write('\n');
+            if (batch.Count < BatchLines && line is not null) continue;
+            // Documents are independent and the pipeline is thread-safe: a batch is tagged on every core, written in order.
+            Parallel.For(0, batch.Count, i => answers[i] = Answer(pipeline, batch[i]));
+            for (int i = 0; i < batch.Count; i++)
+            {
+                failed |= answers[i].Error;
+                stdout.Write(answers[i].Json);
+                stdout.Write('\n');
+            }
+            batch.Clear();
         }
+        while (line is not null);
         stdout.Flush();
-        return exit;
+        return failed ? 1 : 0;
+    }
+
+    private const int BatchLines = 256;
+
+    /// <summary>The output line for one input line, and whether the line could not be read.</summary>
+    private static (string Json, bool Error) Answer(NerPipeline pipeline, string line)
+    {
+        bool error = false;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, CliJson.Writer))
+        {
+            w.WriteStartObject();
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var root = doc.RootElement;
+                w.WritePropertyName("id");
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id)) id.WriteTo(w);
+                else w.WriteNullValue();
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("text", out var textEl) || textEl.ValueKind != JsonValueKind.String)
+                    throw new FormatException("missing string field \"text\"");
+                string text = textEl.GetString() ?? "";
+                w.WriteStartArray("entities");
+                foreach (var m in pipeline.Tag(text))
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("start", m.Start);
+                    w.WriteNumber("end", m.End);
+                    w.WriteString("type", EntityTypes.ToWire(m.Type));
+                    w.WriteString("text", m.Text);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException)
+            {
+                error = true;
+                w.Reset();
+                buffer.Clear();
+                w.WriteStartObject();
+                w.WritePropertyName("id");
+                if (IdOf(line) is { } raw) w.WriteRawValue(raw, skipInputValidation: true);
+                else w.WriteNullValue();
+                w.WriteStartArray("entities");
+                w.WriteEndArray();
+                w.WriteString("error", ex.Message);
+            }
+            w.WriteEndObject();
+        }
+        return (System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), error);
+    }
+
+    /// <summary>The raw JSON of the line's top-level "id" as far as the line can be read (an error line still names the
+    /// document it answers), or null.</summary>
+    private static string? IdOf(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1 || !reader.ValueTextEquals("id")) continue;
+                reader.Read();
+                return reader.TokenType is JsonTokenType.String or JsonTokenType.Number
+                    ? System.Text.Encoding.UTF8.GetString(bytes.AsSpan((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex)))
+                    : null;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
     }
 
     /// <summary><c>aggregator eval GOLD.jsonl [--sentences] [--model FILE]</c>: tags every

@@ -13,6 +13,11 @@ public static class FeedUrl
             error = "The feed URL is missing.";
             return false;
         }
+        if (input.Length > Model.FeedDefaults.MaxUrlLength)
+        {
+            error = $"The feed URL is longer than {Model.FeedDefaults.MaxUrlLength:N0} characters.";
+            return false;
+        }
         if (!Uri.TryCreate(input.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             error = $"'{input}' is not an absolute http or https URL.";

@@ -10,6 +10,9 @@ public static class Opml
 {
     public sealed record Outline(string? Url, string? Title);
 
+    /// <summary>Feeds one import may add: each is scheduled on its own, so an import costs in proportion to them.</summary>
+    public const int MaxOutlines = 1_000;
+
     /// <summary>Every outline with an xmlUrl, at any depth, read as a stream within <see cref="ParseLimits.Default"/>.</summary>
     /// <exception cref="InvalidDataException">The document is not OPML, or exceeds the limits.</exception>
     public static IReadOnlyList<Outline> Read(Stream stream)
@@ -25,8 +28,10 @@ public static class Opml
             do
             {
                 if (budget.Problem(reader) is { } problem) throw new InvalidDataException($"The OPML document cannot be imported: {problem}");
-                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "outline" && reader.GetAttribute("xmlUrl") is { } url)
-                    outlines.Add(new Outline(url, reader.GetAttribute("title") ?? reader.GetAttribute("text")));
+                if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "outline" || reader.GetAttribute("xmlUrl") is not { } url) continue;
+                if (outlines.Count == MaxOutlines)
+                    throw new InvalidDataException($"The OPML document lists more than {MaxOutlines:N0} feeds: import it in parts.");
+                outlines.Add(new Outline(url, reader.GetAttribute("title") ?? reader.GetAttribute("text")));
             }
             while (reader.Read());
         }

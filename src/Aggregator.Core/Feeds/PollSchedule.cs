@@ -22,8 +22,11 @@ public static class PollSchedule
 
     public static bool IsDue(Feed feed, DateTimeOffset now) =>
         feed.Enabled
-        && (feed.Health.NotBefore is null || feed.Health.NotBefore <= now)
+        && !IsResting(feed, now)
         && (feed.Health.LastAttemptAt is null || feed.Health.LastAttemptAt + TimeSpan.FromMinutes(feed.IntervalMinutes) - Slack <= now);
+
+    /// <summary>Back-off or Retry-After keeps the feed from being polled until later.</summary>
+    public static bool IsResting(Feed feed, DateTimeOffset now) => feed.Health.NotBefore > now;
 
     /// <summary>The next firing at which the feed will be due; null when disabled.</summary>
     public static DateTimeOffset? NextPoll(Feed feed, DateTimeOffset now)

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 
 namespace Aggregator.Core.Fetching;
 
@@ -55,6 +57,13 @@ public static class FetchingServices
         client.AddResilienceHandler("transient-retry", (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FetchingOptions>>().Value;
+                // A retry, and each attempt of a fetch that ends failing, is expected on the open internet: the poll's
+                // own failure line says how it ended, so these are debugging detail (Polly logs them as warnings and
+                // errors with stack traces otherwise).
+                builder.ConfigureTelemetry(new TelemetryOptions(context.GetOptions<TelemetryOptions>())
+                {
+                    SeverityProvider = e => e.Event.EventName is "OnRetry" or "ExecutionAttempt" ? ResilienceEventSeverity.Debug : e.Event.Severity,
+                });
                 if (options.Retries <= 0) return;
                 builder.AddRetry(new HttpRetryStrategyOptions
                 {
@@ -66,7 +75,8 @@ public static class FetchingServices
                     ShouldRetryAfterHeader = false,
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                     {
-                        { Exception: HttpRequestException e } => e.InnerException is not BlockedAddressException,
+                        // A refused address stays refused, and a name that did not resolve will not resolve 300 ms later.
+                        { Exception: HttpRequestException e } => e.InnerException is not BlockedAddressException && !IsNameLookupFailure(e),
                         { Result.StatusCode: HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout } => true,
                         _ => false,
                     }),
@@ -80,4 +90,8 @@ public static class FetchingServices
 
     private static bool IsProxy(DnsEndPoint endPoint, Uri? proxy) =>
         proxy is not null && endPoint.Port == proxy.Port && string.Equals(endPoint.Host, proxy.IdnHost, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsNameLookupFailure(HttpRequestException e) =>
+        e.HttpRequestError == HttpRequestError.NameResolutionError
+        || e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData };
 }

@@ -10,7 +10,7 @@ public sealed class FeedLease : IAsyncDisposable
 {
     private readonly IFeedStore _feeds;
     private readonly long _feedId;
-    private readonly string _owner = Guid.NewGuid().ToString("N");
+    private readonly string _owner = LeaseOwner.New();
     private readonly CancellationTokenSource _stop = new();
     private Task _renewal = Task.CompletedTask;
 

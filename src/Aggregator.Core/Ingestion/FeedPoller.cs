@@ -25,12 +25,23 @@ public sealed class FeedPoller(
     ILogger<FeedPoller> log)
 {
     /// <param name="force">Poll even when the feed is disabled or resting after failures (an operator's refresh).</param>
-    public async Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct = default)
+    public Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct = default) =>
+        PollIfAsync(feedId, feed => force || PollSchedule.IsDue(feed, clock.GetUtcNow()),
+            "The feed is not due (disabled, resting after failures, or polled recently).", ct);
+
+    /// <summary>
+    /// Polls a feed whose last poll died with its process, unless the feed is disabled or resting after failures:
+    /// the interrupted attempt does not count as a recent poll.
+    /// </summary>
+    public Task<IngestionReport> ResumeAsync(long feedId, CancellationToken ct = default) =>
+        PollIfAsync(feedId, feed => feed.Enabled && !PollSchedule.IsResting(feed, clock.GetUtcNow()),
+            "The feed is disabled or resting after failures.", ct);
+
+    private async Task<IngestionReport> PollIfAsync(long feedId, Func<Feed, bool> due, string notDue, CancellationToken ct)
     {
         var feed = await feeds.GetAsync(feedId, ct);
         if (feed is null) return Skipped($"feed {feedId}", "The feed does not exist (deleted?).");
-        var now = clock.GetUtcNow();
-        if (!force && !PollSchedule.IsDue(feed, now)) return Skipped(feed.Url, "The feed is not due (disabled, resting after failures, or polled recently).");
+        if (!due(feed)) return Skipped(feed.Url, notDue);
         await using var lease = await FeedLease.TryAcquireAsync(feeds, feedId, options.Value.PollLease, ct);
         if (lease is null) return Skipped(feed.Url, "Another worker is polling this feed.");
         return await PollLeasedAsync(feed, options.Value.FetchArticles, ct);
@@ -67,7 +78,11 @@ public sealed class FeedPoller(
         try
         {
             var report = await IngestAsync(feed, parsed, fetchArticles, ct);
-            await RecordSuccessAsync(feed, fetched.Status, fetched.Validators, parsed.Format, ct);
+            // Validators advance only once the whole document is in: otherwise a 304 would hide what is left of it.
+            await RecordSuccessAsync(feed, fetched.Status, report.FetchAgainInFull ? new Validators(null, null) : fetched.Validators, parsed.Format, ct,
+                report.Failed > 0 ? $"{report.Failed} of {report.Items} items could not be stored; they are tried again at the next poll." : null);
+            if (FeedNames.IsDefault(feed) && FeedNames.FromTitle(parsed.Title) is { } title)
+                await feeds.UpdateAsync(feed.Id, new FeedPatch(Name: title, IntervalMinutes: null, Enabled: null), ct);
             return report;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -83,32 +98,57 @@ public sealed class FeedPoller(
         return RecordFailureAsync(feed, $"The poll failed: {e.Message}", status: null, retryAfter: null, ct);
     }
 
-    /// <summary>Stores the new items of an already parsed feed (the CLI's file input enters here).</summary>
+    /// <summary>
+    /// Stores the new items of an already parsed feed (the CLI's file input enters here): items already stored are
+    /// linked to this feed, at most <see cref="IngestionOptions.MaxItemsPerPoll"/> new ones are built and stored, in
+    /// document order, and the rest are left to the following polls.
+    /// </summary>
     public async Task<IngestionReport> IngestAsync(Feed feed, ParsedFeed parsed, bool fetchArticles, CancellationToken ct = default)
     {
-        var items = parsed.Items
-            .DistinctBy(i => i.Guid)
-            .Take(options.Value.MaxItemsPerPoll)
-            .ToList();
+        var document = ItemIdentity.Of(parsed.Items);
         var errors = new List<string>();
-        int stored = 0, duplicates = 0;
-        // Items are fetched, extracted and tagged a few at a time, but stored in feed order, so when two items of one
-        // poll are the same story the first one listed is the one kept, whatever finished first.
-        using var gate = new SemaphoreSlim(options.Value.ArticleConcurrency);
-        var prepared = items.Select(item => PrepareAsync(feed, item, fetchArticles, gate, ct)).ToList();
-        foreach (var (item, task) in items.Zip(prepared))
+        if (parsed.Warning is not null) errors.Add(parsed.Warning);
+        // Empty entries all look alike (and hash to one GUID): each is reported, none is taken for a duplicate.
+        var skipped = document.Empty.Select(item => new SkippedItem(item.HasId ? item.Guid : "(an entry with no id)", "It has no title, link or text: nothing to store.")).ToList();
+        int stored = 0, duplicates = document.Repeats.Count, deferred = 0, failed = 0;
+
+        var fresh = new List<IdentifiedItem>();
+        foreach (var entry in document.Items)
         {
             try
             {
-                var outcome = await task;
-                if (outcome.Warning is not null) errors.Add(outcome.Warning);
-                if (outcome.Story is null)
+                var existing = await stories.FindExistingAsync(feed.Id, entry.Key, entry.LinkIdentifies ? entry.Link : null, ct);
+                if (existing is { } known)
                 {
-                    if (outcome.Duplicate) duplicates++;
+                    if (!known.InThisFeed) await stories.LinkAsync(feed.Id, entry.Key, NullIfEmpty(entry.Item.Title), known.StoryId, ct);
+                    duplicates++;
+                }
+                else if (fresh.Count < options.Value.MaxItemsPerPoll) fresh.Add(entry);
+                else deferred++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Failed(entry, e);
+            }
+        }
+
+        // Items are fetched, extracted and tagged a few at a time, but stored in feed order, so when two items of one
+        // poll are the same story the first one listed is the one kept, whatever finished first.
+        using var gate = new SemaphoreSlim(options.Value.ArticleConcurrency);
+        var preparing = fresh.Select(entry => PrepareAsync(feed, entry, fetchArticles, gate, ct)).ToList();
+        foreach (var (entry, task) in fresh.Zip(preparing))
+        {
+            try
+            {
+                var (prepared, warning) = await task;
+                if (warning is not null) errors.Add(warning);
+                if (prepared.Title.Length == 0 && prepared.Text.Length == 0)
+                {
+                    skipped.Add(new SkippedItem(Name(entry), "It has neither a title nor any text: nothing to store."));
                     continue;
                 }
                 // Resolved here, just before storing in feed order, so that each story sees the entities of those before it.
-                var story = await entities.ResolveAsync(outcome.Story, ct);
+                var story = await entities.ResolveAsync(prepared, ct);
                 var (_, result) = await stories.SaveAsync(story, ct);
                 if (result == SaveResult.Stored)
                 {
@@ -119,41 +159,46 @@ public sealed class FeedPoller(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "Item {Guid} of feed {FeedId} failed", item.Guid, feed.Id);
-                errors.Add($"{item.Link ?? item.Guid}: {e.Message}");
+                Failed(entry, e);
             }
         }
-        log.LogInformation("Feed {FeedId}: {Items} items, {Stored} stored, {Duplicates} duplicates", feed.Id, items.Count, stored, duplicates);
+        log.LogInformation("Feed {FeedId}: {Items} items, {Stored} stored, {Duplicates} duplicates, {Deferred} deferred, {Skipped} skipped",
+            feed.Id, parsed.Items.Count, stored, duplicates, deferred, skipped.Count);
         return new IngestionReport
         {
             Feed = feed.Url,
             Format = parsed.Format,
-            Items = items.Count,
+            Items = parsed.Items.Count,
             Stored = stored,
             Duplicates = duplicates,
+            Deferred = deferred,
+            Skipped = skipped,
+            Failed = failed,
             Errors = errors,
             Outcome = PollOutcome.Ingested,
+            FetchAgainInFull = deferred > 0 || failed > 0 || parsed.Warning is not null,
         };
+
+        void Failed(IdentifiedItem entry, Exception e)
+        {
+            log.LogError(e, "Item {Guid} of feed {FeedId} failed", entry.Key, feed.Id);
+            failed++;
+            errors.Add($"{Name(entry)}: {e.Message}");
+            skipped.Add(new SkippedItem(Name(entry), $"Failed, to be tried again on the next poll: {e.Message}"));
+        }
     }
 
-    private sealed record Prepared(NewStory? Story, bool Duplicate, string? Warning);
+    private static string Name(IdentifiedItem entry) => entry.Item.Link ?? entry.Item.Guid;
 
-    /// <summary>The per-item stages before storing: dedup against what is stored, then fetch, extract and tag.</summary>
-    private async Task<Prepared> PrepareAsync(Feed feed, ParsedItem item, bool fetchArticles, SemaphoreSlim gate, CancellationToken ct)
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    /// <summary>The per-item stages before storing: fetch, extract and tag.</summary>
+    private async Task<(NewStory Story, string? Warning)> PrepareAsync(Feed feed, IdentifiedItem entry, bool fetchArticles, SemaphoreSlim gate, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
-            var existing = await stories.FindExistingAsync(feed.Id, item.Guid, CanonicalLink.From(item.Link), ct);
-            if (existing is { } known)
-            {
-                if (!known.InThisFeed) await stories.LinkAsync(feed.Id, item.Guid, known.StoryId, ct);
-                return new Prepared(null, true, null);
-            }
-            var (story, warning) = await builder.BuildAsync(feed.Id, item, fetchArticles, ct);
-            return story.Title.Length == 0 && story.Text.Length == 0
-                ? new Prepared(null, false, $"{item.Link ?? item.Guid}: the item has neither a title nor any text; not stored.")
-                : new Prepared(story, false, warning);
+            return await builder.BuildAsync(feed.Id, entry, fetchArticles, ct);
         }
         finally
         {
@@ -181,7 +226,7 @@ public sealed class FeedPoller(
         }, ct);
     }
 
-    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct)
+    private Task RecordSuccessAsync(Feed feed, int status, Validators validators, string? format, CancellationToken ct, string? error = null)
     {
         var now = clock.GetUtcNow();
         return feeds.RecordHealthAsync(feed.Id, feed.Health with
@@ -189,7 +234,7 @@ public sealed class FeedPoller(
             LastAttemptAt = now,
             LastSuccessAt = now,
             LastStatus = status,
-            LastError = null,
+            LastError = error,
             ConsecutiveFailures = 0,
             NotBefore = null,
             ETag = validators.ETag,

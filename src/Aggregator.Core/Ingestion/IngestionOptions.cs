@@ -5,7 +5,10 @@ public sealed class IngestionOptions
 {
     public const string Section = "Ingestion";
 
-    /// <summary>At most this many items are taken from one poll (the newest first, as feeds list them).</summary>
+    /// <summary>
+    /// At most this many new items are stored by one poll (the newest first, as feeds list them); the rest wait for
+    /// the following polls, which fetch the document in full until none is left.
+    /// </summary>
     public int MaxItemsPerPoll { get; set; } = 200;
     /// <summary>Article pages fetched and extracted at once within one poll.</summary>
     public int ArticleConcurrency { get; set; } = 4;

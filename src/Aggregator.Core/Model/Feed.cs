@@ -34,10 +34,15 @@ public static class FeedDefaults
     public const int IntervalMinutes = 15;
     public const int MinIntervalMinutes = 1;
     public const int MaxIntervalMinutes = 24 * 60;
+    public const int MaxNameLength = 200;
+    public const int MaxTags = 20;
+    public const int MaxTagLength = 50;
+    /// <summary>Longer URLs are not feeds anyone subscribes to, and would not fit a database index.</summary>
+    public const int MaxUrlLength = 2_048;
 }
 
 /// <summary>A feed to create: from feeds.json, the API, OPML or the CLI.</summary>
 public sealed record FeedDefinition(string Url, string? Name, int? IntervalMinutes = null, IReadOnlyList<string>? Tags = null);
 
 /// <summary>Changes an operator may make to a feed; null leaves a field as it is.</summary>
-public sealed record FeedPatch(string? Name, int? IntervalMinutes, bool? Enabled);
+public sealed record FeedPatch(string? Name, int? IntervalMinutes, bool? Enabled, IReadOnlyList<string>? Tags = null);

@@ -10,6 +10,8 @@ public sealed record StoryQuery
 
     public SearchExpression? Text { get; init; }
     public long? FeedId { get; init; }
+    /// <summary>Only stories in this language (an ISO 639-1 code, lower case).</summary>
+    public string? Language { get; init; }
     /// <summary>
     /// Entity filters; each is the set of entity ids one id, name or alias resolved to. A story matches a filter when
     /// it mentions any of its ids; it must match every filter, or any one when <see cref="MatchAny"/>.

@@ -24,6 +24,8 @@ public interface IFeedStore
     /// <summary>Extends the owner's lease; false when it was lost (expired and taken by another).</summary>
     Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken ct = default);
     Task ReleaseLeaseAsync(long id, string owner, CancellationToken ct = default);
+    /// <summary>The feeds leased now, with their owners.</summary>
+    Task<IReadOnlyList<(long FeedId, string Owner)>> LeasesAsync(CancellationToken ct = default);
 
     Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default);
 }

@@ -4,8 +4,9 @@ using Aggregator.Core.Stores;
 namespace Aggregator.Core.Tagging;
 
 /// <summary>
-/// Re-tags stored stories after a model change (every story whose tagger version differs from the current one, or
-/// every story), resolving their mentions to entities again as ingestion does.
+/// Re-tags stored stories after a model change (every story whose tagger version differs from the current one, or that
+/// was stored before languages were detected; or every story), deciding the language again with the stored one as the
+/// hint and resolving the mentions to entities again as ingestion does.
 /// </summary>
 public sealed class Retagger(IStoryStore stories, StoryTagger tagger, EntityDirectory entities)
 {
@@ -23,8 +24,9 @@ public sealed class Retagger(IStoryStore stories, StoryTagger tagger, EntityDire
             if (batch.Count == 0) return done;
             foreach (var story in batch)
             {
-                var mentions = await entities.ResolveAsync(tagger.Tag(story.Title, story.Text).Mentions, story.Published, ct);
-                await stories.ReplaceTagsAsync(story.Id, mentions, tagger.Version, ct);
+                var tags = tagger.Tag(story.Title, story.Text, story.Language);
+                var mentions = await entities.ResolveAsync(tags.Mentions, story.Published, ct);
+                await stories.ReplaceTagsAsync(story.Id, tags with { Mentions = mentions }, ct);
                 entities.Observe(mentions, story.Published);
                 done++;
             }

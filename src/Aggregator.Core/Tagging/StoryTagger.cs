@@ -1,22 +1,28 @@
+using Aggregator.Core.Languages;
 using Aggregator.Core.Model;
 using Aggregator.Nlp;
 
 namespace Aggregator.Core.Tagging;
 
-public sealed record StoryTags(IReadOnlyList<StoryMention> Mentions, string Version);
-
 /// <summary>
-/// The tagging stage: entities of a story's title and text. Both are tagged as one document, so a name spelt out in the
-/// text gives the headline's surname its full canonical name too.
+/// The tagging stage: first the story's language (<see cref="LanguageDetection"/>), then, for English or an unknown
+/// language, the entities of its title and text. The model is English: on other languages it tags ordinary words as
+/// names, so those stories are stored without entities and say why. Title and text are tagged as one document, so a
+/// name spelt out in the text gives the headline's surname its full canonical name too.
 /// </summary>
-public sealed class StoryTagger(NerPipeline pipeline)
+public sealed class StoryTagger(NerPipeline pipeline, LanguageDetection languages)
 {
     private const string Separator = "\n\n";
 
     public string Version => pipeline.ModelVersion;
 
-    public StoryTags Tag(string title, string text)
+    /// <param name="declaredLanguage">What the feed says the language is (e.g. "en-us"), or the stored language when re-tagging: a hint.</param>
+    public StoryTags Tag(string title, string text, string? declaredLanguage)
     {
+        var language = languages.Decide(title, text, declaredLanguage);
+        if (language is not (null or LanguageCode.English))
+            return new StoryTags([], pipeline.ModelVersion, language, TaggingStatus.SkippedForLanguage(language));
+
         var document = title + Separator + text;
         var textStart = title.Length + Separator.Length;
         var mentions = pipeline.Tag(document)
@@ -25,6 +31,6 @@ public sealed class StoryTagger(NerPipeline pipeline)
                 ? new StoryMention(StoryField.Title, m.Start, m.End, m.Type, m.Text, m.Canonical)
                 : new StoryMention(StoryField.Text, m.Start - textStart, m.End - textStart, m.Type, m.Text, m.Canonical))
             .ToList();
-        return new StoryTags(mentions, pipeline.ModelVersion);
+        return new StoryTags(mentions, pipeline.ModelVersion, language, TaggingStatus.Tagged);
     }
 }

@@ -12,7 +12,7 @@ namespace Aggregator.Nlp.Tagging;
 internal sealed class FeatureExtractor
 {
     /// <summary>Bumped whenever templates change; stored in the model so stale models are rejected.</summary>
-    public const int Version = 14;
+    public const int Version = 15;
 
     private enum T : ulong
     {
@@ -20,7 +20,7 @@ internal sealed class FeatureExtractor
         Wm1W0, W0Wp1, Sm1S0, S0Sp1, Sm1S0Sp1, Wm1S0, S0Wp1, PosShape, LenCap,
         Gaz, GazMask, GazUni, GazN, GazUniN, TitleBefore, OrgCueAfter, LocCueAfter, OrgCueBefore, LocCueBefore,
         DemonymBefore, NameParticleN, W0Sent, SentCaseGaz, RunShape, RunFirst, RunLast, RunLists, LowerVocab, LowerVocabN, WordList, WordListN,
-        SportList, SportShape, TableList, TableShape, TableFirst,
+        SportList, SportShape, TableList, TableShape, TableFirst, Wp1Start,
         // transitions (previous tag x token class)
         Trans, Trans2,
         // document (second pass)
@@ -273,6 +273,8 @@ internal sealed class FeatureExtractor
             f[p++] = F(T.W0Exact, ws.Exact[i]);
             f[p++] = F(T.Wm1, wm1);
             f[p++] = F(T.Wp1, wp1);
+            // What follows means something else after a line's first word ("SOCCER - ...", "KABUL -") than mid-sentence.
+            f[p++] = F(T.Wp1Start, wp1, (info & TokenInfo.SentenceStart) != 0 ? 1UL : 0UL);
             f[p++] = F(T.Wm2, WordAt(ws, i, i - 2));
             f[p++] = F(T.Wp2, WordAt(ws, i, i + 2));
             f[p++] = F(T.S0, s0);

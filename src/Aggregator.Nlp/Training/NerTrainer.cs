@@ -25,6 +25,9 @@ public sealed record NerTrainerOptions
     public int Mix { get; init; } = 3;
     /// <summary>Learn second-order transition weights (previous two tags); without them the decoder is first order.</summary>
     public bool SecondOrder { get; init; } = true;
+    /// <summary>Also train on copies of some documents whose first paragraph (the headline) is in capitals or in title
+    /// case, as wires and sites print them: the corpus is mostly written in sentence case.</summary>
+    public bool HeadlineVariants { get; init; } = true;
 }
 
 /// <summary>Outcome of <see cref="NerTrainer.Train(string, string, NerTrainerOptions?, TextWriter?)"/>.</summary>
@@ -98,11 +101,19 @@ public static class NerTrainer
             {
                 var aligned = Align(line.Document, warnings);
                 if (aligned is null) { misaligned++; continue; }
-                if (line.IsArticle) { docs.Add(Build(fx, ws, [line])); continue; }
+                if (line.IsArticle) { AddDocument(line.Document); continue; }
                 chunk.Add(line);
-                if (chunk.Count == options.LinesPerDocument) { docs.Add(Build(fx, ws, chunk)); chunk.Clear(); }
+                if (chunk.Count == options.LinesPerDocument) { AddDocument(Join(chunk)); chunk.Clear(); }
             }
-            if (chunk.Count > 0) docs.Add(Build(fx, ws, chunk));
+            if (chunk.Count > 0) AddDocument(Join(chunk));
+        }
+
+        void AddDocument(GoldDocument doc)
+        {
+            docs.Add(Build(fx, ws, doc));
+            // A variant whose entities no longer fall on token boundaries (the tokenizer reads capitals differently) is left out.
+            if (options.HeadlineVariants && HeadlineVariant(doc) is { } variant && Align(variant, null) is not null)
+                docs.Add(Build(fx, ws, variant));
         }
         tokens = docs.Sum(d => d.Count);
         log?.WriteLine($"corpus: {lineCount} lines and articles, {train.Count} train ({docs.Count} documents, {tokens} tokens), {test.Count} held out; {misaligned} lines skipped (entity not on token boundaries)");
@@ -244,9 +255,9 @@ public static class NerTrainer
         return result;
     }
 
-    private static TrainingDoc Build(FeatureExtractor fx, Workspace ws, List<CorpusLine> lines)
+    /// <summary>Lines joined by a newline (a sentence boundary), spans shifted accordingly.</summary>
+    private static GoldDocument Join(List<CorpusLine> lines)
     {
-        // Lines are joined by a newline (a sentence boundary), spans shifted accordingly.
         var text = new System.Text.StringBuilder();
         var spans = new List<GoldSpan>();
         foreach (var line in lines)
@@ -256,12 +267,46 @@ public static class NerTrainer
             text.Append(line.Document.Text);
             foreach (var s in line.Document.Spans) spans.Add(new GoldSpan(s.Start + offset, s.End + offset, s.Type));
         }
-        var doc = new GoldDocument(lines[0].Document.Id, text.ToString(), spans);
+        return new GoldDocument(lines[0].Document.Id, text.ToString(), spans);
+    }
+
+    private static readonly HashSet<string> TitleCaseSmallWords = new(StringComparer.Ordinal)
+    { "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by", "as", "with", "from", "vs" };
+
+    /// <summary>
+    /// For a quarter of the documents (chosen by a hash of the id), a copy whose first line is in capitals; for an
+    /// eighth, a copy whose first line is in title case. Offsets do not move: letters are mapped one to one.
+    /// </summary>
+    internal static GoldDocument? HeadlineVariant(GoldDocument doc)
+    {
+        ulong pick = TokenHash.Fnv1a(doc.Id) % 8;
+        if (pick > 2) return null;
+        int end = doc.Text.IndexOf('\n');
+        if (end < 0) end = doc.Text.Length;
+        var chars = doc.Text.ToCharArray();
+        bool wordStart = true;
+        for (int i = 0; i < end; i++)
+        {
+            char c = chars[i];
+            if (pick < 2) chars[i] = char.ToUpperInvariant(c);
+            else if (wordStart && char.IsLower(c))
+            {
+                int j = i;
+                while (j < end && char.IsLetter(chars[j])) j++;
+                if (!TitleCaseSmallWords.Contains(doc.Text[i..j]) || i == 0) chars[i] = char.ToUpperInvariant(c);
+            }
+            wordStart = !char.IsLetterOrDigit(c) && c is not ('\'' or '’');
+        }
+        return doc with { Id = doc.Id + (pick < 2 ? "#caps" : "#title"), Text = new string(chars) };
+    }
+
+    private static TrainingDoc Build(FeatureExtractor fx, Workspace ws, GoldDocument doc)
+    {
         fx.Analyze(ws, doc.Text);
         int n = ws.Count;
         var gold = new byte[n];
         var tokenSpans = Align(doc, ws.Tokens.AsSpan(0, n).ToArray(), null)
-                         ?? throw new InvalidOperationException("alignment changed after joining lines");
+                         ?? throw new InvalidOperationException($"{doc.Id}: alignment changed after joining lines or changing case");
         Bilou.Encode(tokenSpans, gold);
         return new TrainingDoc
         {

@@ -19,13 +19,22 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     internal override StorySearch Search { get; } = new PostgresStorySearch();
     internal override string StoryEntityLists => "stories s";
 
+    internal override string LinkKeyEquals(string column, string parameter) =>
+        $"story_link_key({column}) = story_link_key({parameter}) AND {column} = {parameter}";
     internal override Task LockEntitiesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids) =>
         connection.ExecuteAsync($"SELECT id FROM entities WHERE id IN ({string.Join(',', ids.Distinct().Order())}) ORDER BY id FOR UPDATE", transaction: transaction);
 
-    /// <summary>The SQLSTATE that count_story_entity raises (migration 004).</summary>
+    /// <summary>The SQLSTATE that count_story_entity raises (migration 008).</summary>
     internal override bool IsMergedEntityError(DbException exception) => exception is PostgresException { SqlState: "AGM01" };
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) => await _dataSource.OpenConnectionAsync(ct);
+
+    /// <summary>What Npgsql calls transient, and a lost connection or a server shutting down or starting (classes 08, 57P).</summary>
+    internal override bool IsTransient(DbException e) =>
+        e.IsTransient || e.SqlState is { } state && (state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03");
+
+    /// <summary>After a server restart every pooled connection is dead: they go, so that a retry opens a live one.</summary>
+    internal override void ForgetBrokenConnections() => _dataSource.Clear();
 
     protected override async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct)
     {

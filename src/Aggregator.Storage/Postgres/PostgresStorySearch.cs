@@ -51,7 +51,7 @@ internal sealed class PostgresStorySearch : StorySearch
         try
         {
             return (await connection.QueryAsync<SummaryRow>(new CommandDefinition($"""
-                SELECT s.id, s.title, s.link, s.published, s.first_seen, {snippet} AS snippet
+                SELECT s.id, {ListedTitle(query)}, s.link, s.published, s.first_seen, s.language, {snippet} AS snippet
                 FROM ({page}) p JOIN stories s ON s.id = p.id ORDER BY {order}
                 """, parameters, cancellationToken: ct))).ToList();
         }

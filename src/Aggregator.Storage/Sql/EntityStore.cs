@@ -11,7 +11,7 @@ namespace Aggregator.Storage.Sql;
 /// Entities as analysts read them (merged entities answer for their targets; ignored ones stay out of lists, trends
 /// and co-occurrences) and edit them (<see cref="EntityEdits"/>, one transaction each).
 /// </summary>
-internal sealed class EntityStore(SqlDatabase database, EntityEdits edits) : IEntityStore
+internal sealed class EntityStore(SqlDatabase database, EntityEdits edits, StorageOptions options) : IEntityStore
 {
     public async Task<IReadOnlyList<long>> ResolveAsync(string nameOrAlias, EntityType? type, CancellationToken ct = default)
     {
@@ -272,7 +272,7 @@ internal sealed class EntityStore(SqlDatabase database, EntityEdits edits) : IEn
         {
             var made = await edit(connection, transaction);
             return (made, await connection.ExecuteScalarAsync<long>("SELECT version FROM entity_edit_version WHERE id = 1", transaction: transaction));
-        }, ct);
+        }, options, ct);
         database.KnownEntities.Forget(version);
         return done;
     }

@@ -6,7 +6,7 @@ using static Aggregator.Storage.Sql.UnixTime;
 
 namespace Aggregator.Storage.Sql;
 
-internal sealed class FeedStore(SqlDatabase database, TimeProvider clock) : IFeedStore
+internal sealed class FeedStore(SqlDatabase database, StorageOptions options, TimeProvider clock) : IFeedStore
 {
     private const string SelectFeeds = """
         SELECT f.*, (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id) AS story_count
@@ -64,9 +64,10 @@ internal sealed class FeedStore(SqlDatabase database, TimeProvider clock) : IFee
                 UPDATE feeds SET
                     name = coalesce(@Name, name),
                     interval_minutes = coalesce(@IntervalMinutes, interval_minutes),
-                    enabled = coalesce(@Enabled, enabled)
+                    enabled = coalesce(@Enabled, enabled),
+                    tags = coalesce(@Tags, tags)
                 WHERE id = @id AND deleted_at IS NULL
-                """, new { id, patch.Name, patch.IntervalMinutes, patch.Enabled });
+                """, new { id, patch.Name, patch.IntervalMinutes, patch.Enabled, Tags = patch.Tags is null ? null : JsonSerializer.Serialize(patch.Tags) });
             if (changed == 0) return null;
         }
         return await GetAsync(id, ct);
@@ -102,10 +103,19 @@ internal sealed class FeedStore(SqlDatabase database, TimeProvider clock) : IFee
         await connection.ExecuteAsync("UPDATE feeds SET lease_until = NULL, lease_owner = NULL WHERE id = @id AND lease_owner = @owner", new { id, owner });
     }
 
-    public async Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default)
+    public async Task<IReadOnlyList<(long FeedId, string Owner)>> LeasesAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync("""
+        return (await connection.QueryAsync<(long, string)>(
+            "SELECT id, lease_owner FROM feeds WHERE lease_owner IS NOT NULL AND lease_until >= @now ORDER BY id",
+            new { now = Ms(clock.GetUtcNow()) })).ToList();
+    }
+
+    /// <remarks>Retried through transient errors: a poll's outcome must not be lost to a busy moment.</remarks>
+    public Task RecordHealthAsync(long id, FeedHealth health, CancellationToken ct = default) => database.RetryTransientAsync(async () =>
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync("""
             UPDATE feeds SET last_attempt_at = @LastAttemptAt, last_success_at = @LastSuccessAt, last_status = @LastStatus,
                 last_error = @LastError, consecutive_failures = @ConsecutiveFailures, not_before = @NotBefore,
                 etag = @ETag, last_modified = @LastModified, format = @Format
@@ -124,7 +134,7 @@ internal sealed class FeedStore(SqlDatabase database, TimeProvider clock) : IFee
                 health.LastModified,
                 health.Format,
             });
-    }
+    }, options, ct);
 
     private sealed class FeedRow
     {

@@ -30,32 +30,53 @@ public abstract class SqlDatabase
     /// </summary>
     internal abstract Task LockEntitiesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids);
 
+    /// <summary>Condition: the link key column equals the parameter, through the index that keeps link keys unique.</summary>
+    internal virtual string LinkKeyEquals(string column, string parameter) => $"{column} = {parameter}";
+
     /// <summary>The database refused a story_entities row for an entity merged meanwhile (the writer read entities before the merge).</summary>
     internal abstract bool IsMergedEntityError(DbException exception);
 
-    /// <summary>A transaction the database aborted as a deadlock (or found busy) is tried again up to this often.</summary>
-    private const int TransientRetries = 3;
-
     /// <summary>
-    /// Runs the work in one transaction, again from the start when the database aborts it as transient, or refuses a
-    /// row of an entity merged meanwhile (what this process remembers of entities is forgotten first).
+    /// Runs the work in one transaction, again from the start (as <see cref="RetryTransientAsync"/>) when the database
+    /// fails it transiently or refuses a row of an entity merged meanwhile.
     /// </summary>
-    internal async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    internal Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, StorageOptions options, CancellationToken ct) =>
+        RetryTransientAsync(async () =>
         {
+            // Disposing a failed transaction rolls it back (unless the failed commit already has).
             await using var connection = await OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, options, ct);
+
+    /// <summary>An error that a later attempt may not meet: a busy database, a lost connection, a server restarting.</summary>
+    internal abstract bool IsTransient(DbException e);
+
+    /// <summary>Drops pooled connections that may be dead, before a retry.</summary>
+    internal virtual void ForgetBrokenConnections() { }
+
+    /// <summary>
+    /// Runs the work (which opens its own connection) again from the start when the database fails it transiently,
+    /// after a wait that doubles each time, up to <see cref="StorageOptions.TransientRetries"/> times.
+    /// </summary>
+    internal async Task<T> RetryTransientAsync<T>(Func<Task<T>> work, StorageOptions options, CancellationToken ct)
+    {
+        var delay = options.TransientRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
-                var result = await work(connection, transaction);
-                await transaction.CommitAsync(ct);
-                return result;
+                return await work();
             }
-            catch (DbException e) when (attempt < TransientRetries && (e.IsTransient || IsMergedEntityError(e)))
+            catch (DbException e) when (attempt <= options.TransientRetries && (IsTransient(e) || IsMergedEntityError(e)))
             {
-                // Disposing the transaction rolls it back (if the failed commit has not already): then the next attempt.
+                // A writer that read entities before a merge forgets what this process remembers of them.
                 if (IsMergedEntityError(e)) KnownEntities.Forget(-1);
+                ForgetBrokenConnections();
+                await Task.Delay(delay, ct);
+                delay *= 2;
             }
         }
     }

@@ -22,7 +22,7 @@ internal abstract class StorySearch
     /// <summary>The ids of the stories with mentions stored under any of the entities (by their entity_terms).</summary>
     public abstract Task<List<long>> MentioningAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> entityIds);
 
-    /// <summary>The conditions every provider states alike: date range, feed, polling position and page position.</summary>
+    /// <summary>The conditions every provider states alike: date range, feed, language, polling position and page position.</summary>
     protected static List<string> CommonFilters(StoryQuery query, string idColumn, bool relevance, long settledMs, DynamicParameters parameters)
     {
         var where = new List<string>();
@@ -32,6 +32,11 @@ internal abstract class StorySearch
         {
             where.Add("s.id IN (SELECT story_id FROM story_feeds WHERE feed_id = @feedId)");
             parameters.Add("feedId", feedId);
+        }
+        if (query.Language is { } language)
+        {
+            where.Add("s.language = @language");
+            parameters.Add("language", language);
         }
         if (query.Since is { } since)
         {
@@ -51,6 +56,14 @@ internal abstract class StorySearch
     protected static string Order(StoryQuery query, string table = "s", string? id = null) =>
         query.Since is null ? $"{id ?? table + ".id"} DESC" : $"{table}.first_seen, {table}.id";
 
+    /// <summary>
+    /// The title a listed story shows: within one feed's listing, that feed's own title for it (the story's title is
+    /// the article page's, or the first feed's); elsewhere the story's.
+    /// </summary>
+    protected static string ListedTitle(StoryQuery query, string table = "s") => query.FeedId is null
+        ? $"{table}.title"
+        : $"coalesce((SELECT min(sf.title) FROM story_feeds sf WHERE sf.story_id = {table}.id AND sf.feed_id = @feedId), {table}.title) AS title";
+
     /// <summary>The snippet of a story listed without search text: the start of its summary, else of its text.</summary>
     protected static string PlainSnippet(string table) => $"substr(coalesce({table}.summary, {table}.text), 1, 240)";
 }
@@ -62,6 +75,7 @@ internal sealed class SummaryRow
     public string title { get; set; } = "";
     public string? link { get; set; }
     public long published { get; set; }
+    public string? language { get; set; }
     public string? snippet { get; set; }
 }
 

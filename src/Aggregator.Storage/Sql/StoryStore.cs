@@ -23,45 +23,45 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         return await FindExistingAsync(connection, null, feedId, guid, canonicalLink, contentHash: null);
     }
 
-    private static async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
+    private async Task<ExistingStory?> FindExistingAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? link, string? contentHash)
     {
         var inFeed = await connection.QuerySingleOrDefaultAsync<long?>(
-            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid }, transaction);
+            "SELECT story_id FROM story_feeds WHERE feed_id = @feedId AND guid = @guid", new { feedId, guid = GuidKey.Of(guid) }, transaction);
         if (inFeed is { } id) return new ExistingStory(id, true);
-        var other = await connection.QueryFirstOrDefaultAsync<long?>("""
-            SELECT id FROM stories WHERE link = @link
+        // Within a feed the GUID is the identity: the link finds a story this feed does not already carry under
+        // another GUID (a podcast listing one episode at a time, each linking to the show's page, is not one story),
+        // unless that GUID is this one before the feed began reusing it ("g" for "g <link>", ItemIdentity).
+        var other = await connection.QueryFirstOrDefaultAsync<long?>($"""
+            SELECT s.id FROM stories s WHERE {database.LinkKeyEquals("s.link_key", "@link")}
+                AND NOT EXISTS (SELECT 1 FROM story_feeds sf WHERE sf.story_id = s.id AND sf.feed_id = @feedId
+                                AND substr(@guid, 1, length(sf.guid) + 1) <> sf.guid || ' ')
             UNION ALL SELECT id FROM stories WHERE content_hash = @contentHash
             LIMIT 1
-            """, new { link, contentHash }, transaction);
+            """, new { link, contentHash, feedId, guid = GuidKey.Of(guid) }, transaction);
         return other is { } otherId ? new ExistingStory(otherId, false) : null;
     }
 
-    public async Task LinkAsync(long feedId, string guid, long storyId, CancellationToken ct = default)
+    public async Task LinkAsync(long feedId, string guid, string? itemTitle, long storyId, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        await LinkAsync(connection, null, feedId, guid, storyId);
+        await LinkAsync(connection, null, feedId, guid, itemTitle, storyId);
     }
 
-    private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, long storyId) =>
-        connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, story_id) VALUES (@feedId, @guid, @storyId) ON CONFLICT DO NOTHING",
-            new { feedId, guid, storyId }, transaction);
+    private static Task LinkAsync(DbConnection connection, DbTransaction? transaction, long feedId, string guid, string? title, long storyId) =>
+        connection.ExecuteAsync("INSERT INTO story_feeds (feed_id, guid, title, story_id) VALUES (@feedId, @guid, @title, @storyId) ON CONFLICT DO NOTHING",
+            new { feedId, guid = GuidKey.Of(guid), title, storyId }, transaction);
 
     public async Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default) =>
         (await SaveManyAsync([story], ct))[0];
 
-    public async Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default)
-    {
-        var (results, entities) = await database.InTransactionAsync(async (connection, transaction) =>
+    public Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default) =>
+        InTransactionAsync<IReadOnlyList<(long, SaveResult)>>(async (connection, transaction, entities) =>
         {
-            var entities = new EntityBatch(database, connection, transaction);
             var results = new List<(long, SaveResult)>(stories.Count);
             foreach (var story in stories)
                 results.Add(await SaveOneAsync(connection, transaction, entities, story));
-            return (results, entities);
+            return results;
         }, ct);
-        entities.Committed();
-        return results;
-    }
 
     private async Task<(long, SaveResult)> SaveOneAsync(DbConnection connection, DbTransaction transaction, EntityBatch entities, NewStory story)
     {
@@ -69,10 +69,11 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var firstSeen = Ms(clock.GetUtcNow());
         for (var attempt = 0; attempt < IdAttempts; attempt++)
         {
-            var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, story.Link, story.ContentHash);
+            var linkKey = story.LinkIdentifies ? story.Link : null;
+            var existing = await FindExistingAsync(connection, transaction, story.FeedId, story.Guid, linkKey, story.ContentHash);
             if (existing is not null)
             {
-                if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, existing.StoryId);
+                if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, story.ItemTitle, existing.StoryId);
                 return (existing.StoryId, SaveResult.Duplicate);
             }
             var resolved = await entities.ResolveAsync(story.Mentions);
@@ -86,9 +87,9 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 first += StoryIds.PerMillisecond;
             // Nothing inserted means another writer got there first, with this story (found on the next turn) or
             // with this id (the next turn takes the one after it).
-            var stored = await connection.ExecuteScalarAsync<long?>("""
-                INSERT INTO stories (id, title, link, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, entity_terms)
-                VALUES (@id, @Title, @Link, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @entityTerms)
+            var stored = await connection.ExecuteScalarAsync<long?>($"""
+                INSERT INTO stories (id, title, link, link_key, author, published, first_seen, summary, text, extraction, content_hash, tagger_version, language, tagging, entity_terms)
+                VALUES (@id, @Title, @Link, CASE WHEN EXISTS (SELECT 1 FROM stories WHERE {database.LinkKeyEquals("link_key", "@linkKey")}) THEN NULL ELSE @linkKey END, @Author, @Published, @firstSeen, @Summary, @Text, @Extraction, @ContentHash, @TaggerVersion, @Language, @Tagging, @entityTerms)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 new
@@ -96,6 +97,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                     id,
                     story.Title,
                     story.Link,
+                    linkKey,
                     story.Author,
                     Published = Ms(story.Published),
                     firstSeen,
@@ -104,43 +106,57 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                     Extraction = story.Extraction.ToString(),
                     story.ContentHash,
                     story.TaggerVersion,
+                    story.Language,
+                    story.Tagging,
                     entityTerms,
                 }, transaction);
             if (stored is null) continue;
-            await LinkAsync(connection, transaction, story.FeedId, story.Guid, id);
+            await LinkAsync(connection, transaction, story.FeedId, story.Guid, story.ItemTitle, id);
             await entities.AddMentionsAsync(id, resolved);
             return (id, SaveResult.Stored);
         }
         throw new InvalidOperationException($"Story '{story.Guid}' lost the race for an id {IdAttempts} times.");
     }
 
-    public async Task ReplaceTagsAsync(long storyId, IReadOnlyList<StoryMention> mentions, string taggerVersion, CancellationToken ct = default)
-    {
-        var entities = await database.InTransactionAsync(async (connection, transaction) =>
+    public Task ReplaceTagsAsync(long storyId, StoryTags tags, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction, entities) =>
         {
-            var entities = new EntityBatch(database, connection, transaction);
             // The story_entities triggers take the old mentions out of the counts as the rows go.
             await connection.ExecuteAsync("""
                 DELETE FROM story_entities WHERE story_id = @storyId;
                 DELETE FROM mentions WHERE story_id = @storyId;
                 """, new { storyId }, transaction);
-            var resolved = await entities.ResolveAsync(mentions);
-            await connection.ExecuteAsync("UPDATE stories SET tagger_version = @taggerVersion, entity_terms = @entityTerms WHERE id = @storyId",
-                new { storyId, taggerVersion, entityTerms = EntityTerms.Of(resolved.Ids) }, transaction);
+            var resolved = await entities.ResolveAsync(tags.Mentions);
+            await connection.ExecuteAsync("""
+                UPDATE stories SET tagger_version = @Version, language = @Language, tagging = @Tagging, entity_terms = @entityTerms WHERE id = @storyId
+                """, new { storyId, tags.Version, tags.Language, tags.Tagging, entityTerms = EntityTerms.Of(resolved.Ids) }, transaction);
             await entities.AddMentionsAsync(storyId, resolved);
-            return entities;
+            return true;
         }, ct);
+
+    /// <summary>
+    /// Runs the work in one transaction (<see cref="SqlDatabase.InTransactionAsync"/>); what the batch learnt of
+    /// entities is remembered once the transaction has committed.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct)
+    {
+        var (result, entities) = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var entities = new EntityBatch(database, connection, transaction);
+            return (await work(connection, transaction, entities), entities);
+        }, options, ct);
         entities.Committed();
+        return result;
     }
 
     public async Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<(long Id, string Title, string Text)>("""
-            SELECT id, title, text FROM stories
-            WHERE id > @afterId AND (@taggerVersion IS NULL OR tagger_version IS NULL OR tagger_version <> @taggerVersion)
+        return (await connection.QueryAsync<(long Id, string Title, string Text, string? Language)>("""
+            SELECT id, title, text, language FROM stories
+            WHERE id > @afterId AND (@taggerVersion IS NULL OR tagger_version IS NULL OR tagger_version <> @taggerVersion OR tagging IS NULL)
             ORDER BY id LIMIT @limit
-            """, new { afterId, taggerVersion, limit })).Select(s => new StoryToTag(s.Id, s.Title, s.Text, StoryIds.Published(s.Id))).ToList();
+            """, new { afterId, taggerVersion, limit })).Select(s => new StoryToTag(s.Id, s.Title, s.Text, StoryIds.Published(s.Id), s.Language)).ToList();
     }
 
     public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
@@ -171,6 +187,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             Title = r.title,
             Link = r.link,
             Published = Time(r.published),
+            Language = r.language,
             Feeds = feeds.TryGetValue(r.id, out var list) ? list : [],
             Snippet = Snippets.MarkedHtml(r.snippet),
         }).ToList();
@@ -194,7 +211,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
     public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version FROM stories WHERE id = @id", new { id });
+        var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version, language, tagging FROM stories WHERE id = @id", new { id });
         if (row is null) return null;
         var feeds = await FeedsOfAsync(connection, [id]);
         // Each mention under the live entity its entity is or was merged into; those of ignored entities are hidden.
@@ -215,22 +232,45 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             Text = row.text,
             Extraction = Enum.Parse<ExtractionStatus>(row.extraction),
             TaggerVersion = row.tagger_version,
+            Language = row.language,
+            Tagging = row.tagging,
             Feeds = feeds.TryGetValue(id, out var list) ? list : [],
             Mentions = mentions.Select(m => new StoryMention((StoryField)m.field, (int)m.start, (int)m.end,
                 EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name) { EntityId = m.id }).ToList(),
         };
     }
 
-    public async Task<bool> PingAsync(CancellationToken ct = default)
+    private sealed record Probe(StoreCondition Condition, DateTimeOffset At);
+
+    private Probe? _lastProbe;
+
+    public async Task<StoreCondition> ConditionAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_lastProbe is { } last && now - last.At < options.ProbeInterval) return last.Condition;
+        var condition = await ProbeAsync(ct);
+        _lastProbe = new Probe(condition, now);
+        return condition;
+    }
+
+    /// <summary>
+    /// Reads the schema, then writes and removes a row larger than a page (random, so nothing compresses it away):
+    /// a full disk or size limit shows only when something must be written.
+    /// </summary>
+    private async Task<StoreCondition> ProbeAsync(CancellationToken ct)
     {
         try
         {
             await using var connection = await database.OpenAsync(ct);
-            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") > 0;
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations") == 0) return StoreCondition.Unreachable;
+            await connection.ExecuteAsync("INSERT INTO storage_probe (id, filler) VALUES (1, @filler) ON CONFLICT (id) DO UPDATE SET filler = excluded.filler",
+                new { filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(8192) });
+            await connection.ExecuteAsync("DELETE FROM storage_probe");
+            return StoreCondition.Ready;
         }
-        catch (DbException)
+        catch (DbException e)
         {
-            return false;
+            return StorageErrors.IsFull(e) ? StoreCondition.Full : StoreCondition.Unreachable;
         }
     }
 
@@ -265,7 +305,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         if (storyIds.Count == 0) return [];
         // The ids are numbers, written into the statement: Dapper expands "IN @list" for SQLite but hands Npgsql an array.
         var rows = await connection.QueryAsync<(long StoryId, long FeedId, string Name)>($"""
-            SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id
+            SELECT sf.story_id, f.id, f.name FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id AND f.deleted_at IS NULL
             WHERE sf.story_id IN ({string.Join(',', storyIds)}) ORDER BY sf.story_id, f.id
             """);
         return rows.GroupBy(r => r.StoryId).ToDictionary(g => g.Key, g => g.Select(r => new FeedRef(r.FeedId, r.Name)).DistinctBy(f => f.Id).ToList());
@@ -287,5 +327,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         public string text { get; set; } = "";
         public string extraction { get; set; } = "";
         public string? tagger_version { get; set; }
+        public string? language { get; set; }
+        public string? tagging { get; set; }
     }
 }

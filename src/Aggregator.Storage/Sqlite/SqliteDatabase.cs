@@ -12,16 +12,23 @@ namespace Aggregator.Storage.Sqlite;
 public sealed class SqliteDatabase : SqlDatabase
 {
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
-    public SqliteDatabase(string path)
+    /// <param name="busyTimeout">How long a writer waits for the lock (default 10 s), in SQLite's busy handler and in
+    /// Microsoft.Data.Sqlite's own retries of a busy statement (whole seconds, at least one).</param>
+    /// <param name="maxSizeMiB">Largest the file may grow (0: no limit), counted in SQLite's default 4 KiB pages.</param>
+    public SqliteDatabase(string path, TimeSpan? busyTimeout = null, int maxSizeMiB = 0)
     {
+        var busy = busyTimeout ?? TimeSpan.FromSeconds(10);
+        _pragmas = $"PRAGMA busy_timeout = {(long)busy.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+            + (maxSizeMiB > 0 ? $" PRAGMA max_page_count = {maxSizeMiB * 256L};" : "");
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busy.TotalSeconds)),
         }.ToString();
     }
 
@@ -41,9 +48,12 @@ public sealed class SqliteDatabase : SqlDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+        await connection.ExecuteAsync(_pragmas);
         return connection;
     }
+
+    /// <summary>Busy (another writer held the lock past the busy timeout) or locked.</summary>
+    internal override bool IsTransient(DbException e) => e is SqliteException { SqliteErrorCode: 5 or 6 } || e.IsTransient;
 
     /// <summary>Switches the file to WAL; SQLite's own locking already serialises migrating writers.</summary>
     protected override async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken ct)

@@ -17,7 +17,7 @@ internal sealed class SqliteStorySearch : StorySearch
     /// entity_terms column, which a best-column snippet picks when only entities were asked for), or else its plain start.
     /// </summary>
     private static string SummaryColumns(StoryQuery query) =>
-        "s.id, s.title, s.link, s.published, s.first_seen, " + (query.Text is null
+        $"s.id, {ListedTitle(query)}, s.link, s.published, s.first_seen, s.language, " + (query.Text is null
             ? PlainSnippet("s")
             : $"snippet(stories_fts, 1, '{Snippets.MarkStart}', '{Snippets.MarkEnd}', '…', 24)") + " AS snippet";
 
@@ -63,7 +63,7 @@ internal sealed class SqliteStorySearch : StorySearch
             foreach (var id in ids)
                 rows.Add(await connection.QuerySingleAsync<SummaryRow>(
                     $"SELECT {SummaryColumns(query)} FROM stories_fts CROSS JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH @match AND stories_fts.rowid = @id",
-                    new { match, id }));
+                    new { match, id, feedId = query.FeedId }));
             return rows;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 1)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -23,12 +24,14 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string SkipReason = "Chromium is not installed: apt-get install -y chromium (CI's .ci/run does)";
+    public static string? SkipReasonHere => File.Exists(ChromiumPath) ? null : SkipReason;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
     private IPlaywright? _playwright;
 
     public ApiFactory Api { get; private set; } = null!;
+    public volatile bool FlakyWorks;
     public LocalServer FeedServer { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
@@ -52,13 +55,23 @@ public sealed class DashboardFixture : IAsyncLifetime
             FeedServer.MapContent("/fresh.xml", FreshFeed());
             FeedServer.MapContent("/new.xml", Fixtures.Rss("Added from the dashboard",
                 new Fixtures.Item("new-1", "A feed added in the browser", "https://example.org/new-1", "Nothing to see.")));
+            // Fails until a test makes it work, then serves a feed: what a refresh from the dashboard is for.
+            FeedServer.Map("/flaky.xml", async context =>
+            {
+                if (!FlakyWorks) { context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable; return; }
+                context.Response.ContentType = "application/rss+xml";
+                await context.Response.WriteAsync(Fixtures.Rss("Flaky Wire", new Fixtures.Item("flaky-1", "The flaky wire is back", "https://flaky.example.org/1", "It works again.")));
+            });
+            FeedServer.MapContent("/doomed.xml", Fixtures.Rss("Doomed Wire", new Fixtures.Item("doomed-1", "A feed to delete", "https://doomed.example.org/1", "Soon gone.")));
             FeedServer.Map("/broken.xml", context =>
             {
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 return Task.CompletedTask;
             });
 
-            Api = new ApiFactory(new Dictionary<string, string?> { ["Ingestion:FetchArticles"] = "false" });
+            // The Hangfire server runs, so that a refresh from the page polls; the feeds below are added through the store,
+            // so nothing is scheduled behind the tests' backs.
+            Api = new ApiFactory(new Dictionary<string, string?> { ["Ingestion:FetchArticles"] = "false", ["Jobs:RunServer"] = "true" });
             Api.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
             Api.StartServer();
             BaseUrl = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -66,7 +79,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             // Through the service's own pipeline: fetch, parse, dedup, tag, store, and feed health.
             var feeds = Api.Services.GetRequiredService<IFeedStore>();
             var poller = Api.Services.GetRequiredService<FeedPoller>();
-            foreach (var (path, name) in new[] { ("/world.xml", "World Desk"), ("/europe.xml", "Europe Desk"), ("/fresh.xml", "Markets Live"), ("/broken.xml", "Broken Wire") })
+            foreach (var (path, name) in new[] { ("/world.xml", "World Desk"), ("/europe.xml", "Europe Desk"), ("/fresh.xml", "Markets Live"), ("/broken.xml", "Broken Wire"), ("/flaky.xml", "Flaky Wire"), ("/doomed.xml", "Doomed Wire") })
             {
                 var (feed, _) = await feeds.AddAsync(new FeedDefinition(FeedServer.Url(path), name), true);
                 await poller.PollAsync(feed.Id, force: true);
@@ -140,7 +153,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 }
 
-public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>, IClassFixture<ChromiumSkipNotice>
 {
     private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync(string hash)
     {
@@ -320,6 +333,163 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("feeds"), FullPage = true });
         Assert.Empty(errors);
     }
+    [SkippableFact]
+    public async Task Header_figures_leave_out_the_failing_count_when_no_feed_fails()
+    {
+        var (context, page, errors) = await OpenAsync("#/");
+        await using var _ = context;
+        await Assertions.Expect(page.Locator("#stats a.stat.failing")).ToContainTextAsync("failing");
+
+        // The same figures with no failing feed.
+        await page.RouteAsync("**/api/stats", async route =>
+        {
+            var response = await route.FetchAsync();
+            var stats = JsonNode.Parse(await response.TextAsync())!;
+            stats["failingFeeds"] = 0;
+            await route.FulfillAsync(new() { Response = response, Body = stats.ToJsonString() });
+        });
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.Locator("#stats")).ToContainTextAsync("entities");
+        Assert.Matches(@"^[\d,.\s]+ stories [\d,.\s]+ feeds [\d,.\s]+ entities$", (await page.Locator("#stats").InnerTextAsync()).Replace('\n', ' ').Trim());
+        Assert.Equal(0, await page.Locator("#stats .failing").CountAsync());
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Feeds_are_sorted_and_filtered_paused_resumed_retimed_refreshed_and_deleted_from_their_rows()
+    {
+        var (context, page, errors) = await OpenAsync("#/feeds");
+        await using var _ = context;
+        var rows = page.Locator("table.feeds tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+
+        // Failing first by default; by name; filtered by text and by status, kept in the hash.
+        Assert.Contains("failing", await rows.First.GetAttributeAsync("class"));
+        await page.Locator("#feed-sort").SelectOptionAsync("name");
+        var names = await page.Locator("table.feeds tbody .feed-name").AllTextContentsAsync();
+        Assert.Equal(names.Order(StringComparer.OrdinalIgnoreCase), names);
+        Assert.Contains("sort=name", page.Url);
+        await page.Locator("#feed-filter").FillAsync("europe");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("Europe Desk");
+        await page.Locator("#feed-filter").FillAsync("");
+        await page.Locator("#feed-status").SelectOptionAsync("failing");
+        Assert.All(await page.Locator("table.feeds tbody .badge").AllTextContentsAsync(), b => Assert.StartsWith("Failing", b));
+        await page.Locator("#feed-status").SelectOptionAsync("all");
+
+        // Pause and resume.
+        var europe = rows.Filter(new() { HasText = "Europe Desk" });
+        await europe.Locator("[data-action=pause]").ClickAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "Europe Desk" }).Locator(".badge")).ToHaveTextAsync("Paused");
+        await rows.Filter(new() { HasText = "Europe Desk" }).Locator("[data-action=resume]").ClickAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "Europe Desk" }).Locator(".badge")).ToHaveTextAsync("OK");
+
+        // A new interval.
+        var every = rows.Filter(new() { HasText = "World Desk" }).Locator("input.interval");
+        await every.FillAsync("30");
+        await every.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".form-message.ok")).ToContainTextAsync("Every 30 min");
+        var world = (await fixture.Api.Services.GetRequiredService<IFeedStore>().ListAsync()).Single(f => f.Name == "World Desk");
+        Assert.Equal(30, world.IntervalMinutes);
+
+        // A refresh polls a resting feed at once.
+        var flaky = rows.Filter(new() { HasText = "Flaky Wire" });
+        await Assertions.Expect(flaky.Locator(".badge")).ToContainTextAsync("Failing");
+        fixture.FlakyWorks = true;
+        await flaky.Locator("[data-action=refresh]").ClickAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "Flaky Wire" }).Locator(".badge")).ToHaveTextAsync("OK");
+
+        // Deleting asks first.
+        var doomed = rows.Filter(new() { HasText = "Doomed Wire" });
+        await doomed.Locator("[data-action=delete]").ClickAsync();
+        await doomed.Locator("[data-action=cancel]").ClickAsync();
+        await Assertions.Expect(doomed.Locator("[data-action=delete]")).ToBeVisibleAsync();
+        await doomed.Locator("[data-action=delete]").ClickAsync();
+        await doomed.Locator("[data-action=confirm-delete]").ClickAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "Doomed Wire" })).ToHaveCountAsync(0);
+        Assert.DoesNotContain(await fixture.Api.Services.GetRequiredService<IFeedStore>().ListAsync(), f => f.Name == "Doomed Wire");
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Feeds_page_fits_a_390_px_phone_without_cutting_the_table()
+    {
+        var (context, page, errors) = await OpenAsync("#/feeds");
+        await using var _ = context;
+        await page.SetViewportSizeAsync(390, 844);
+        var rows = page.Locator("table.feeds tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page scrolls sideways");
+        foreach (var action in new[] { "refresh", "delete" })
+        {
+            var box = await rows.First.Locator($"[data-action={action}]").BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{action} is cut off at {box.X}+{box.Width}");
+        }
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("feeds-390"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Entity_page_says_which_counts_are_all_time_and_which_window_the_chart_covers_and_changes_it()
+    {
+        Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
+        await fixture.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        var people = await client.GetFromJsonAsync<JsonElement>("/api/entities?q=Emmanuel%20Macron&type=PERSON");
+        var id = people.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "Emmanuel Macron").GetProperty("id").GetInt64();
+        var (context, page, errors) = await OpenAsync($"#/entity/{id}");
+        await using var _ = context;
+
+        await Assertions.Expect(page.Locator(".figures dt").First).ToHaveTextAsync("Mentions, all time");
+        await Assertions.Expect(page.Locator(".window .window-text")).ToContainTextAsync("Daily,");
+        await Assertions.Expect(page.Locator(".columns .window-text").First).ToContainTextAsync("In the stories of the");
+        Assert.DoesNotContain("null", await page.Locator("main").InnerTextAsync());
+
+        await page.Locator("#entity-from").FillAsync("2026-11-20");
+        await page.Locator("#entity-to").FillAsync("2026-11-28");
+        await page.Locator(".range-control button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("from=2026-11-20&to=2026-11-28"), new() { WaitUntil = WaitUntilState.Commit });
+        var window = await page.Locator(".window .window-text").TextContentAsync();
+        Assert.Contains(new DateTime(2026, 11, 20).ToString("d MMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en-GB")), window);
+        Assert.Contains(new DateTime(2026, 11, 28).ToString("d MMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en-GB")), window);
+
+        await page.Locator(".range-control a", new() { HasText = "Last 90 days" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("range=90d"), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator(".window .window-text")).ToContainTextAsync("last 90 days");
+
+        await page.GotoAsync("/#/entity/987654321");
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("No such entity");
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Api_reference_works_without_the_internet()
+    {
+        var (context, page, _) = await OpenAsync("#/");
+        await using var __ = context;
+        var outside = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await context.RouteAsync("**/*", async route =>
+        {
+            if (new Uri(route.Request.Url).Host is "127.0.0.1" or "localhost") await route.ContinueAsync();
+            else
+            {
+                outside.Enqueue(route.Request.Url);
+                await route.AbortAsync();
+            }
+        });
+
+        await page.GotoAsync("/docs/");
+
+        // The document's description, rendered by the reference's own script.
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("News aggregation and entity tagging", new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("docs") });
+        foreach (var needsTheInternet in new[] { "Ask AI", "Open API Client", "Generate MCP", "Generate SDKs" })
+            Assert.Equal(0, await page.GetByText(needsTheInternet).CountAsync());
+        Assert.Empty(outside);
+    }
 }
 
 /// <summary>The dashboard's files are found by the in-process test host too (no browser needed).</summary>
@@ -333,11 +503,15 @@ public sealed class DashboardServingTests
 
         var index = await client.GetAsync("/");
         var script = await client.GetAsync("/app.js");
+        var view = await client.GetAsync("/js/views/entity.js");
         var style = await client.GetAsync("/app.css");
 
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
-        Assert.Contains("<script src=\"app.js\"></script>", await index.Content.ReadAsStringAsync());
+        Assert.Contains("<script type=\"module\" src=\"app.js\"></script>", await index.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        // Modules load only with a JavaScript content type.
+        Assert.Equal("text/javascript", view.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("export async function entityPage", await view.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, style.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/nothing-here")).StatusCode);
     }

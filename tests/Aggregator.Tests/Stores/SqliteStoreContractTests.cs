@@ -18,6 +18,47 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         });
     }
 
+    /// <summary>Another process's write transaction: writers find the database busy, readers carry on (WAL).</summary>
+    protected override async Task<IAsyncDisposable> OutageAsync()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "aggregator.db"), Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE";
+            await begin.ExecuteNonQueryAsync();
+        }
+        return connection; // closing it rolls the transaction back and releases the lock
+    }
+
+    /// <summary>A table written past the 1 MiB limit from outside it: the file has no room left; dropping it frees its pages.</summary>
+    protected override async Task<IAsyncDisposable> FullAsync()
+    {
+        await using (var connection = Open())
+        {
+            await connection.OpenAsync();
+            await using var fill = connection.CreateCommand();
+            fill.CommandText = "CREATE TABLE filler (b BLOB); INSERT INTO filler VALUES (randomblob(1200000));";
+            await fill.ExecuteNonQueryAsync();
+        }
+        return new Freed(this);
+    }
+
+    private sealed class Freed(SqliteStoreContractTests test) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using var connection = test.Open();
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE filler";
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private SqliteConnection Open() =>
+        new(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "aggregator.db"), Pooling = false }.ToString());
+
     protected override Task CleanupAsync()
     {
         SqliteConnection.ClearAllPools(); // pooled connections keep the file (and its WAL) open

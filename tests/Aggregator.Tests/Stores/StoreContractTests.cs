@@ -1,3 +1,4 @@
+using Aggregator.Core.Ingestion;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Nlp;
@@ -31,10 +32,23 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     protected static readonly Named UnitedNations = new("United Nations", EntityType.Organization);
 
     private Pipeline? _pipeline;
+    private Dictionary<string, string?> _storage = [];
     private int _sequence;
 
     /// <summary>The configuration of the provider under test on a store of its own, e.g. Storage:Provider and Storage:Sqlite:Path.</summary>
     protected abstract Task<Dictionary<string, string?>> ProviderSettingsAsync();
+
+    /// <summary>
+    /// Makes the store refuse writes until disposed, as an outage would: another process holding the write lock
+    /// (SQLite), the server dropping every connection and refusing new ones (PostgreSQL).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> OutageAsync();
+
+    /// <summary>
+    /// Makes the store full until disposed, as a full disk would: writes that need room fail with the provider's own
+    /// error (SQLite's file at Storage:Sqlite:MaxSizeMiB = 1; PostgreSQL raising disk_full).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> FullAsync();
 
     /// <summary>Removes the test's store (file, database) once the stores are disposed.</summary>
     protected virtual Task CleanupAsync() => Task.CompletedTask;
@@ -49,6 +63,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     {
         var storage = await ProviderSettingsAsync();
         storage["Storage:SettleTime"] = SettleTime.ToString();
+        _storage = storage;
         _pipeline = await Pipeline.CreateAsync(storage: storage, clock: Clock);
     }
 
@@ -70,6 +85,28 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     protected IEntityStore Entities => Pipeline.Entities;
     protected IDatabaseMigrator Migrator => Pipeline.Get<IDatabaseMigrator>();
 
+    /// <summary>The stores on this test's store, limited to 1 MiB on SQLite, probing writability on every ask.</summary>
+    protected Task<Pipeline> PipelineWithSizeLimitAsync() => Pipeline.CreateAsync(
+        new()
+        {
+            ["Storage:Sqlite:MaxSizeMiB"] = "1",
+            ["Storage:ProbeInterval"] = "00:00:00",
+            ["Storage:TransientRetryDelay"] = "00:00:00.010",
+        },
+        storage: _storage);
+
+    /// <summary>The whole pipeline on this test's store, its story store wrapped to stage faults before the n-th save.</summary>
+    protected Task<Pipeline> PipelineWithFaultsAsync(Func<int, Task> beforeSave) => Pipeline.CreateAsync(
+        new()
+        {
+            ["Ingestion:FetchArticles"] = "false",
+            ["Storage:SettleTime"] = "00:00:00",
+            ["Storage:TransientRetries"] = "1",
+            ["Storage:TransientRetryDelay"] = "00:00:00.010",
+            ["Storage:Sqlite:BusyTimeout"] = "00:00:00.050",
+        },
+        storage: _storage, services: services => FaultyStories.Around(services, beforeSave));
+
     // ---------------------------------------------------------------- builders
 
     protected async Task<Feed> FeedAsync(string name) =>
@@ -90,6 +127,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
             Extraction = ExtractionStatus.Extracted,
             ContentHash = $"hash-{n}",
             TaggerVersion = "test-1",
+            Tagging = TaggingStatus.Tagged,
         };
     }
 
@@ -164,7 +202,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await Migrator.MigrateAsync();
         await Migrator.MigrateAsync();
 
-        Assert.True(await Stories.PingAsync());
+        Assert.Equal(StoreCondition.Ready, await Stories.ConditionAsync());
         Assert.Equal(version.Version, (await Stories.VersionAsync()).Version);
         Assert.NotNull(await Stories.GetAsync(id));
         Assert.Equal([feed.Id], (await Feeds.ListAsync()).Select(f => f.Id));
@@ -389,6 +427,21 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_deleted_feed_is_no_longer_listed_among_the_feeds_of_its_stories()
+    {
+        var wire = await FeedAsync("Wire");
+        var daily = await FeedAsync("Daily");
+        var story = Draft(wire.Id, Base);
+        var id = await StoreAsync(story);
+        await Stories.SaveAsync(Draft(daily.Id, Base.AddMinutes(5)) with { Link = story.Link });
+
+        await Feeds.DeleteAsync(daily.Id);
+
+        Assert.Equal([wire.Id], (await Stories.GetAsync(id))!.Feeds.Select(f => f.Id));
+        Assert.Equal([wire.Id], (await Stories.SearchAsync(new StoryQuery { Limit = 10 })).Items.Single().Feeds.Select(f => f.Id));
+    }
+
+    [SkippableFact]
     public async Task The_same_content_under_another_link_is_the_story_already_stored()
     {
         var wire = await FeedAsync("Wire");
@@ -402,6 +455,65 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal((id, SaveResult.Duplicate), fromDaily);
         Assert.Equal((id, SaveResult.Duplicate), fromWire);
         Assert.Equal([wire.Id, daily.Id], (await Stories.GetAsync(id))!.Feeds.Select(f => f.Id).Order());
+    }
+
+    [SkippableFact]
+    public async Task A_link_that_identifies_no_item_joins_nothing_and_is_kept_to_show()
+    {
+        var podcast = await FeedAsync("Podcast");
+        var daily = await FeedAsync("Daily");
+        const string home = "https://podcast.example.org/";
+        var first = Draft(podcast.Id, Base) with { Link = home, LinkIdentifies = false };
+        var second = Draft(podcast.Id, Base.AddDays(7)) with { Link = home, LinkIdentifies = false };
+
+        var one = await Stories.SaveAsync(first);
+        var two = await Stories.SaveAsync(second);
+        var review = await Stories.SaveAsync(Draft(daily.Id, Base.AddDays(8)) with { Link = home }); // identifies: but no story has it as its key
+
+        Assert.Equal((SaveResult.Stored, SaveResult.Stored, SaveResult.Stored), (one.Result, two.Result, review.Result));
+        Assert.Equal(3, new[] { one.StoryId, two.StoryId, review.StoryId }.Distinct().Count());
+        Assert.Equal(home, (await Stories.GetAsync(one.StoryId))!.Link);
+        Assert.Null(await Stories.FindExistingAsync(podcast.Id, "another-episode", null));
+        Assert.Equal(new ExistingStory(review.StoryId, false), await Stories.FindExistingAsync(podcast.Id, "another-episode", home));
+    }
+
+    [SkippableFact]
+    public async Task Within_a_feed_a_new_guid_under_a_known_link_is_a_new_story()
+    {
+        var podcast = await FeedAsync("Podcast");
+        var daily = await FeedAsync("Daily");
+        var first = Draft(podcast.Id, Base) with { Guid = "ep-1" };
+        var id = await StoreAsync(first);
+
+        var (nextId, next) = await Stories.SaveAsync(Draft(podcast.Id, Base.AddDays(7)) with { Guid = "ep-2", Link = first.Link }); // one episode per document
+        var reused = await Stories.FindExistingAsync(podcast.Id, "ep-1 " + first.Link, first.Link); // ep-1's GUID, now told apart by its link
+        var (joinedId, joined) = await Stories.SaveAsync(Draft(daily.Id, Base.AddDays(8)) with { Link = first.Link });
+
+        Assert.Equal(SaveResult.Stored, next);
+        Assert.NotEqual(id, nextId);
+        Assert.Equal(first.Link, (await Stories.GetAsync(nextId))!.Link);
+        Assert.Equal(new ExistingStory(id, false), reused);
+        Assert.Equal((id, SaveResult.Duplicate), (joinedId, joined)); // the link still identifies the first story for other feeds
+    }
+
+    [SkippableFact]
+    public async Task Each_feed_lists_a_shared_story_under_its_own_title()
+    {
+        var trusted = await FeedAsync("Trusted");
+        var copycat = await FeedAsync("Copycat");
+        var story = Draft(trusted.Id, Base, title: "Ministers agree on the budget") with { ItemTitle = "Budget agreed" };
+        var id = await StoreAsync(story);
+
+        var (joined, result) = await Stories.SaveAsync(Draft(copycat.Id, Base) with { Link = story.Link, Title = "Shocking budget scandal", ItemTitle = "Shocking budget scandal" });
+        await Stories.LinkAsync(copycat.Id, "copycat-2", "Another fake title", id); // a second item of the copycat on the same story
+
+        Assert.Equal((id, SaveResult.Duplicate), (joined, result));
+        Assert.Equal("Ministers agree on the budget", (await Stories.GetAsync(id))!.Title);
+        Assert.Equal(["Ministers agree on the budget"], await TitlesAsync(new StoryQuery()));
+        Assert.Equal(["Budget agreed"], await TitlesAsync(new StoryQuery { FeedId = trusted.Id }));
+        Assert.Equal(["Another fake title"], await TitlesAsync(new StoryQuery { FeedId = copycat.Id })); // the smallest of its titles
+        Assert.Equal(["Budget agreed"], await TitlesAsync(new StoryQuery { FeedId = trusted.Id, Text = Text("ministers"), Sort = StorySort.Relevance }));
+        Assert.Equal(["Budget agreed"], await TitlesAsync(new StoryQuery { FeedId = trusted.Id, Text = Text("budget") }));
     }
 
     [SkippableFact]
@@ -431,8 +543,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Null(await Stories.FindExistingAsync(daily.Id, story.Guid, null)); // a GUID means something only within its feed
         Assert.Null(await Stories.FindExistingAsync(wire.Id, "unknown", "https://news.example.org/unknown"));
 
-        await Stories.LinkAsync(daily.Id, "daily-7", id);
-        await Stories.LinkAsync(daily.Id, "daily-7", id); // again: harmless
+        await Stories.LinkAsync(daily.Id, "daily-7", "Daily's title", id);
+        await Stories.LinkAsync(daily.Id, "daily-7", "Daily's title", id); // again: harmless
 
         Assert.Equal(new ExistingStory(id, true), await Stories.FindExistingAsync(daily.Id, "daily-7", null));
         Assert.Equal([wire.Id, daily.Id], (await Stories.GetAsync(id))!.Feeds.Select(f => f.Id).Order());
@@ -456,24 +568,26 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var story = Draft(wire.Id, published, title, text) with
         {
             Author = "Jane Reporter", Summary = "Lavrov visits Kabul.", Extraction = ExtractionStatus.FeedContent, Mentions = mentions, TaggerVersion = "ner-7",
+            Language = "en",
         };
         var before = DateTimeOffset.UtcNow;
         var id = await StoreAsync(story);
-        await Stories.LinkAsync(daily.Id, "daily-guid", id);
-        var bare = await StoreAsync(Draft(wire.Id, Base) with { Link = null, TaggerVersion = null, Extraction = ExtractionStatus.NotAttempted });
+        await Stories.LinkAsync(daily.Id, "daily-guid", null, id);
+        var bare = await StoreAsync(Draft(wire.Id, Base) with { Link = null, TaggerVersion = null, Tagging = null, Extraction = ExtractionStatus.NotAttempted });
 
         var read = (await Stories.GetAsync(id))!;
         var readBare = (await Stories.GetAsync(bare))!;
 
         Assert.Equal(id, read.Id);
-        Assert.Equal((story.Title, story.Link, story.Author, story.Summary, story.Text, story.Extraction, story.TaggerVersion),
-            (read.Title, read.Link, read.Author, read.Summary, read.Text, read.Extraction, read.TaggerVersion));
+        Assert.Equal((story.Title, story.Link, story.Author, story.Summary, story.Text, story.Extraction, story.TaggerVersion, "en", "tagged"),
+            (read.Title, read.Link, read.Author, read.Summary, read.Text, read.Extraction, read.TaggerVersion, read.Language, read.Tagging));
         Assert.Equal(published.ToUnixTimeMilliseconds(), read.Published.ToUnixTimeMilliseconds());
         Assert.InRange(read.FirstSeen, before - ClockSlack, DateTimeOffset.UtcNow + ClockSlack);
         Assert.Equal([(wire.Id, "Wire"), (daily.Id, "Daily")], read.Feeds.Select(f => (f.Id, f.Name)).Order());
         Assert.Equal(mentions.OrderBy(m => m.Field).ThenBy(m => m.Start), read.Mentions.Select(m => m with { EntityId = null })); // title first, then by offset
         foreach (var mention in read.Mentions) Assert.Equal([mention.EntityId!.Value], await Entities.ResolveAsync(mention.Canonical, mention.Type));
-        Assert.Equal((null, null, null, null, ExtractionStatus.NotAttempted), (readBare.Link, readBare.Author, readBare.Summary, readBare.TaggerVersion, readBare.Extraction));
+        Assert.Equal((null, null, null, null, ExtractionStatus.NotAttempted, null, null),
+            (readBare.Link, readBare.Author, readBare.Summary, readBare.TaggerVersion, readBare.Extraction, readBare.Language, readBare.Tagging));
         Assert.Empty(readBare.Mentions);
         Assert.Null(await Stories.GetAsync(Math.Max(id, bare) + 1));
     }
@@ -625,6 +739,41 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(["Airport reopens", "Harvest festival opens"], await TitlesAsync(new StoryQuery { From = Base.AddHours(2), Text = Text("kabul OR tashkent") }));
         Assert.Equal(["Ceasefire talks resume in Doha"], await TitlesAsync(new StoryQuery { To = Base.AddHours(2), Text = Text("kabul OR tashkent") }));
         Assert.Equal(["Harvest festival opens"], await TitlesAsync(new StoryQuery { FeedId = wire.Id, From = Base.AddHours(1).AddMilliseconds(1) }));
+    }
+
+    [SkippableFact]
+    public async Task Search_filters_by_language_alone_and_with_text_feed_entities_and_paging()
+    {
+        var wire = await FeedAsync("Wire");
+        var daily = await FeedAsync("Daily");
+        var englishKabul = await StoreAsync(About(wire.Id, Base.AddHours(1), Kabul) with { Title = "Kabul airport reopens", Language = "en" });
+        var germanKabul = await StoreAsync(Draft(wire.Id, Base.AddHours(2), "Flughafen Kabul wieder offen", "Der Flughafen in Kabul ist wieder offen.") with
+        {
+            Language = "de", Tagging = TaggingStatus.SkippedForLanguage("de"),
+        });
+        var germanDoha = await StoreAsync(Draft(daily.Id, Base.AddHours(3), "Gespräche in Doha", "Die Gespräche in Doha gehen weiter.") with
+        {
+            Language = "de", Tagging = TaggingStatus.SkippedForLanguage("de"),
+        });
+        var french = await StoreAsync(Draft(daily.Id, Base.AddHours(4), "L'aéroport de Kaboul rouvre", "L'aéroport de Kaboul a rouvert.") with { Language = "fr" });
+        var unknown = await StoreAsync(Draft(daily.Id, Base.AddHours(5), "Kabul", "Kabul."));
+
+        Assert.Equal([germanDoha, germanKabul], await IdsAsync(new StoryQuery { Language = "de" }));
+        Assert.Equal([french], await IdsAsync(new StoryQuery { Language = "fr" }));
+        Assert.Empty(await IdsAsync(new StoryQuery { Language = "es" }));
+        Assert.Equal([unknown, french, germanDoha, germanKabul, englishKabul], await IdsAsync(new StoryQuery())); // no filter: every language and none
+        Assert.Equal([germanKabul], await IdsAsync(new StoryQuery { Language = "de", Text = Text("kabul") }));
+        Assert.Equal([germanKabul], await IdsAsync(new StoryQuery { Language = "de", Text = Text("kabul"), Sort = StorySort.Relevance }));
+        Assert.Equal([germanDoha], await IdsAsync(new StoryQuery { Language = "de", FeedId = daily.Id }));
+        Assert.Equal([germanKabul], await IdsAsync(new StoryQuery { Language = "de", To = Base.AddHours(3) }));
+        var kabul = await Entities.ResolveAsync(Kabul.Name, Kabul.Type);
+        Assert.Equal([englishKabul], await IdsAsync(new StoryQuery { Language = "en", EntityFilters = [kabul] }));
+        Assert.Empty(await IdsAsync(new StoryQuery { Language = "de", EntityFilters = [kabul] }));
+        Assert.Equal([[germanDoha], [germanKabul]], (await PagesAsync(new StoryQuery { Language = "de", Limit = 1 })).Select(p => p.Items.Select(i => i.Id).ToList()));
+
+        var listed = (await Stories.SearchAsync(new StoryQuery())).Items.ToDictionary(i => i.Id, i => i.Language);
+        Assert.Equal(("en", "de", "fr", null), (listed[englishKabul], listed[germanKabul], listed[french], listed[unknown]));
+        Assert.Equal("de", Assert.Single((await Stories.SearchAsync(new StoryQuery { Text = Text("doha") })).Items).Language);
     }
 
     [SkippableFact]
@@ -800,12 +949,12 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         ];
         // Canonical names differing only in case are one entity.
         var third = Mentions(StoryField.Text, thirdText, ("Doha", Doha.Name, EntityType.Location), ("Kabul", "KABUL", EntityType.Location));
-        await Stories.ReplaceTagsAsync(s1, retagged, "test-2");
-        await Stories.ReplaceTagsAsync(s2, [], "test-2");
-        await Stories.ReplaceTagsAsync(s3, third, "test-2");
+        await Stories.ReplaceTagsAsync(s1, new StoryTags(retagged, "test-2"));
+        await Stories.ReplaceTagsAsync(s2, new StoryTags([], "test-2"));
+        await Stories.ReplaceTagsAsync(s3, new StoryTags(third, "test-2"));
         (current[s1], current[s2], current[s3]) = (retagged, [], third);
         await AssertCountsMatchAsync(current);
-        await Stories.ReplaceTagsAsync(s1, retagged, "test-2"); // the same tags again change nothing
+        await Stories.ReplaceTagsAsync(s1, new StoryTags(retagged, "test-2")); // the same tags again change nothing
         await AssertCountsMatchAsync(current);
 
         var read = (await Stories.GetAsync(s1))!;
@@ -835,23 +984,28 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Untagged_lists_stories_of_other_tagger_versions_in_id_order()
+    public async Task Untagged_lists_stories_of_other_tagger_versions_or_without_tagging_status_in_id_order()
     {
         var wire = await FeedAsync("Wire");
-        var a = await StoreAsync(Draft(wire.Id, Base.AddHours(1), "Story A", "Text of A") with { TaggerVersion = "ner-1" });
+        var a = await StoreAsync(Draft(wire.Id, Base.AddHours(1), "Story A", "Text of A") with { TaggerVersion = "ner-1", Language = "de" });
         await StoreAsync(Draft(wire.Id, Base.AddHours(2)) with { TaggerVersion = "ner-2" });
-        var c = await StoreAsync(Draft(wire.Id, Base.AddHours(3), "Story C", "Text of C") with { TaggerVersion = null });
+        var c = await StoreAsync(Draft(wire.Id, Base.AddHours(3), "Story C", "Text of C") with { TaggerVersion = null, Tagging = null });
         var d = await StoreAsync(Draft(wire.Id, Base, "Story D", "Text of D") with { TaggerVersion = "ner-1" });
+        // Tagged by this version, but before languages were detected.
+        var e = await StoreAsync(Draft(wire.Id, Base.AddHours(4), "Story E", "Text of E") with { TaggerVersion = "ner-2", Tagging = null });
 
-        Assert.Equal([(d, "Story D", "Text of D"), (a, "Story A", "Text of A"), (c, "Story C", "Text of C")],
-            (await Stories.UntaggedAsync("ner-2", 0, 10)).Select(s => (s.Id, s.Title, s.Text)));
-        Assert.Equal([Base, Base.AddHours(1), Base.AddHours(3)], (await Stories.UntaggedAsync("ner-2", 0, 10)).Select(s => s.Published));
-        Assert.Equal([c], (await Stories.UntaggedAsync("ner-2", a, 10)).Select(s => s.Id));
+        Assert.Equal([(d, "Story D", "Text of D", null), (a, "Story A", "Text of A", "de"), (c, "Story C", "Text of C", null), (e, "Story E", "Text of E", null)],
+            (await Stories.UntaggedAsync("ner-2", 0, 10)).Select(s => (s.Id, s.Title, s.Text, s.Language)));
+        Assert.Equal([Base, Base.AddHours(1), Base.AddHours(3), Base.AddHours(4)], (await Stories.UntaggedAsync("ner-2", 0, 10)).Select(s => s.Published));
+        Assert.Equal([c, e], (await Stories.UntaggedAsync("ner-2", a, 10)).Select(s => s.Id));
         Assert.Equal([d], (await Stories.UntaggedAsync("ner-2", 0, 1)).Select(s => s.Id));
 
-        await Stories.ReplaceTagsAsync(a, [], "ner-2");
+        await Stories.ReplaceTagsAsync(a, new StoryTags([], "ner-2", "de", TaggingStatus.SkippedForLanguage("de")));
+        await Stories.ReplaceTagsAsync(e, new StoryTags([], "ner-2", "fr", TaggingStatus.SkippedForLanguage("fr")));
 
         Assert.Equal([d, c], (await Stories.UntaggedAsync("ner-2", 0, 10)).Select(s => s.Id));
+        var read = (await Stories.GetAsync(e))!;
+        Assert.Equal(("ner-2", "fr", "skipped: language fr"), (read.TaggerVersion, read.Language, read.Tagging));
     }
 
     // ---------------------------------------------------------------- entities
@@ -1057,7 +1211,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var updated = await Stories.VersionAsync();
         await Feeds.RecordHealthAsync(feed.Id, new FeedHealth { LastAttemptAt = start, LastStatus = 500, ConsecutiveFailures = 1 });
         var health = await Stories.VersionAsync();
-        await Stories.ReplaceTagsAsync(id, [], "test-2");
+        await Stories.ReplaceTagsAsync(id, new StoryTags([], "test-2"));
         var retagged = await Stories.VersionAsync();
         await Feeds.DeleteAsync(feed.Id);
         var deleted = await Stories.VersionAsync();
@@ -1086,7 +1240,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
             await StoreAsync(About(wire.Id, Base.AddHours(1), Taliban)),
         };
         await Stories.SaveAsync(About(daily.Id, Base.AddHours(2), Kabul) with { Link = (await Stories.GetAsync(ids[0]))!.Link }); // a duplicate
-        await Stories.ReplaceTagsAsync(ids[2], [], "test-2"); // Taliban is left without stories
+        await Stories.ReplaceTagsAsync(ids[2], new StoryTags([], "test-2")); // Taliban is left without stories
         await Feeds.RecordHealthAsync(daily.Id, new FeedHealth { LastStatus = 500, ConsecutiveFailures = 2 });
         await Feeds.RecordHealthAsync(wire.Id, new FeedHealth { LastStatus = 200, ConsecutiveFailures = 0 });
         await Feeds.RecordHealthAsync(gone.Id, new FeedHealth { LastStatus = 404, ConsecutiveFailures = 5 });
@@ -1114,5 +1268,104 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.InRange(now, last, last + hour - TimeSpan.FromTicks(1));
         Assert.Equal(Enumerable.Range(0, 48).Select(i => last - (47 - i) * hour), stats.PerHour.Select(h => h.Hour));
         Assert.Equal(stats.PerHour.Select(h => (long)firstSeen.Count(t => t >= h.Hour && t < h.Hour + hour)), stats.PerHour.Select(h => h.Stories));
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    [SkippableFact]
+    public async Task Leases_held_now_are_listed_with_their_owners()
+    {
+        var held = await FeedAsync("Held");
+        var released = await FeedAsync("Released");
+        await FeedAsync("Never");
+        Assert.True(await Feeds.TryLeaseAsync(held.Id, "owner-a", TimeSpan.FromMinutes(1)));
+        Assert.True(await Feeds.TryLeaseAsync(released.Id, "owner-b", TimeSpan.FromMinutes(1)));
+        await Feeds.ReleaseLeaseAsync(released.Id, "owner-b");
+
+        Assert.Equal([(held.Id, "owner-a")], await Feeds.LeasesAsync());
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Empty(await Feeds.LeasesAsync()); // run out
+    }
+
+    // ---------------------------------------------------------------- long keys
+
+    /// <summary>A btree entry holds about 2,700 bytes on PostgreSQL: GUIDs and links beyond that must still be keys.</summary>
+    [SkippableFact]
+    public async Task Guids_and_links_of_many_kilobytes_are_stored_found_and_deduplicated()
+    {
+        var wire = await FeedAsync("Long");
+        var other = await FeedAsync("Other");
+        var third = await FeedAsync("Third");
+        var guid = "tag:example.org," + new string('g', 6_000) + "é";
+        var link = "https://news.example.org/story?" + string.Concat(Enumerable.Range(0, 1_000).Select(i => $"p{i}=ü&"));
+        var story = Draft(wire.Id, Base) with { Guid = guid, Link = link };
+
+        var (id, result) = await Stories.SaveAsync(story);
+        var again = await Stories.SaveAsync(story with { ContentHash = "another-hash" });
+        var elsewhere = await Stories.SaveAsync(story with { FeedId = other.Id, Guid = "short", ContentHash = "third-hash" });
+        var longerLink = await Stories.SaveAsync(Draft(wire.Id, Base.AddMinutes(1)) with { Guid = guid + "2", Link = link + "x" });
+
+        Assert.Equal(SaveResult.Stored, result);
+        Assert.Equal((id, SaveResult.Duplicate), again);
+        Assert.Equal((id, SaveResult.Duplicate), elsewhere);
+        Assert.Equal(SaveResult.Stored, longerLink.Result);
+        Assert.Equal(new ExistingStory(id, true), await Stories.FindExistingAsync(wire.Id, guid, null));
+        // The link finds the story from a feed that does not carry it yet (Other carries it under another GUID).
+        Assert.Equal(new ExistingStory(id, false), await Stories.FindExistingAsync(third.Id, "unknown", link));
+        Assert.Null(await Stories.FindExistingAsync(third.Id, guid + "3", link + "y"));
+        Assert.Equal(link, (await Stories.GetAsync(id))!.Link);
+    }
+
+    [SkippableFact]
+    public async Task A_full_store_says_so_and_is_written_again_when_space_returns()
+    {
+        await using var pipeline = await PipelineWithSizeLimitAsync();
+        var feed = (await pipeline.Feeds.AddAsync(new FeedDefinition("https://full.example.org/rss", "Full"), reviveDeleted: false)).Feed;
+        var big = Draft(feed.Id, Base, text: string.Concat(Enumerable.Range(0, 4_000).Select(i => $"Paragraph {i} of a long report. ")));
+
+        StoreCondition whileFull;
+        Exception? refused;
+        await using (await FullAsync())
+        {
+            whileFull = await pipeline.Stories.ConditionAsync();
+            refused = await Record.ExceptionAsync(() => pipeline.Stories.SaveAsync(big));
+        }
+
+        Assert.Equal(StoreCondition.Full, whileFull);
+        Assert.True(StorageErrors.IsFull(refused), refused?.ToString());
+        Assert.Equal(StoreCondition.Ready, await pipeline.Stories.ConditionAsync());
+        Assert.Equal(SaveResult.Stored, (await pipeline.Stories.SaveAsync(big)).Result);
+    }
+
+    // ---------------------------------------------------------------- outages
+
+    [SkippableFact]
+    public async Task An_outage_in_the_middle_of_a_poll_ends_with_every_item_stored_once_after_the_next_poll()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var items = Enumerable.Range(1, 10).Select(n => new Fixtures.Item($"o-{n}", $"Outage story {n}", $"https://news.example.org/outage/{n}", $"Text {n}.")).ToArray();
+        server.MapContent("/feed", Fixtures.Rss("Outage", items), etag: "\"v1\"");
+        IAsyncDisposable? outage = null;
+        await using var pipeline = await PipelineWithFaultsAsync(async save =>
+        {
+            if (save == 3) outage = await OutageAsync();   // save 3 meets the outage (and any lookup made meanwhile)
+            if (save == 4) await outage!.DisposeAsync();
+        });
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var first = await pipeline.PollAsync(feed);
+        var afterFirst = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        var second = await pipeline.PollAsync(feed);
+
+        Assert.True(first.Failed >= 1, $"{first.Failed} failed");
+        Assert.Equal(10, first.Stored + first.Failed);
+        Assert.Null(afterFirst.ETag); // not advanced: the next poll reads the whole feed again
+        Assert.Contains("could not be stored", afterFirst.LastError);
+        Assert.Equal(PollOutcome.Ingested, second.Outcome);
+        Assert.Equal((first.Failed, 0), (second.Stored, second.Failed));
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => $"Outage story {n}").Order(), (await pipeline.AllStoriesAsync()).Select(s => s.Title).Order());
+        var health = (await pipeline.Feeds.GetAsync(feed.Id))!.Health;
+        Assert.Equal(("\"v1\"", null), (health.ETag, health.LastError));
+        Assert.Equal(PollOutcome.NotModified, (await pipeline.PollAsync(feed)).Outcome);
     }
 }

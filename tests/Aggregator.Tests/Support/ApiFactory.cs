@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Tests.Support;
 
@@ -26,18 +28,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
     }
 
+    /// <summary>This host, logging to <paramref name="logs"/> too; its container makes and disposes the provider.</summary>
+    public WebApplicationFactory<Program> WithLogs(CapturedLogs logs) =>
+        WithWebHostBuilder(b => b.ConfigureLogging(l => l.Services.AddSingleton<ILoggerProvider>(_ => logs)));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-    }
-
-    /// <summary>
-    /// Hangfire logs through one provider per process, the LoggerFactory of the app configured last: once that app is
-    /// disposed, the other apps of a test run would fail making a logger from it. They log nowhere instead.
-    /// </summary>
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
     }
 }

@@ -6,6 +6,7 @@ using Aggregator.Core.Stores;
 using Aggregator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Tests.Support;
 
@@ -27,7 +28,10 @@ public sealed class Pipeline : IAsyncDisposable
 
     /// <param name="settings">Configuration on top of the defaults.</param>
     /// <param name="storage">The Storage:* settings (provider and its section) in place of the SQLite file in <see cref="Directory"/>.</param>
-    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null, TimeProvider? clock = null)
+    /// <param name="services">Changes to the services once registered (e.g. a store decorated to stage a fault).</param>
+    /// <param name="logs">Receives every log entry of the pipeline, of every level.</param>
+    public static async Task<Pipeline> CreateAsync(Dictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? storage = null,
+        TimeProvider? clock = null, Action<IServiceCollection>? services = null, CapturedLogs? logs = null)
     {
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aggregator-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -43,13 +47,14 @@ public sealed class Pipeline : IAsyncDisposable
         foreach (var (key, value) in storage) values[key] = value;
         foreach (var (key, value) in settings ?? []) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection();
-        if (clock is not null) services.AddSingleton(clock);
-        services
-            .AddLogging()
+        var collection = new ServiceCollection();
+        if (clock is not null) collection.AddSingleton(clock);
+        collection
+            .AddLogging(b => { if (logs is not null) b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace); })
             .AddAggregatorCore(configuration)
             .AddAggregatorStorage(configuration);
-        var provider = services.BuildServiceProvider();
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider();
         await provider.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
         return new Pipeline(provider, directory);
     }

@@ -1,4 +1,4 @@
--- As SQLite's 010: entity keys folded by the application (filled in for existing rows by the migrator right after
+-- As SQLite's 013: entity keys folded by the application (filled in for existing rows by the migrator right after
 -- this script), merged entities that keep answering for their target, ignored and curated entities, the edit log,
 -- and counters that follow count changes of story_entities rows.
 ALTER TABLE entities ADD COLUMN key text;
