@@ -112,6 +112,10 @@ public class EntityResolutionTests
         // One story calling a name two things: its mentions go together, under the type most of them have.
         Assert.Equal([("Acme", EntityType.Organization), ("Acme", EntityType.Organization)],
             Resolve(Index(), Mention("Acme", EntityType.Organization), Mention("ACME", EntityType.Person)));
+        // Said as often under both types: the type whose entity of the name has more stories, whichever came first.
+        var lumenware = Index(Entry("Lumenware", EntityType.Organization, 2), Entry("Lumenware", EntityType.Location, 1));
+        Assert.Equal([("Lumenware", EntityType.Organization), ("Lumenware", EntityType.Organization)],
+            Resolve(lumenware, Mention("Lumenware", EntityType.Location), Mention("Lumenware", EntityType.Organization)));
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Aggregator.Core.Entities;
 /// Which stored entity each mention of a story is, decided in memory over an <see cref="EntityIndex"/>, one name of the
 /// story at a time (all the mentions whose canonical names are the same name, whatever types the tagger gave them):
 /// <list type="number">
-/// <item>Its type: the type most of those mentions have, unless the name belongs to an entity of another type that
+/// <item>Its type: the type most of those mentions have (in a tie, the one whose entity of the name has more stories),
+/// unless the name belongs to an entity of another type that
 /// dominates it (<see cref="DominanceFactor"/> times the stories of the name's entity of this type, and at least
 /// <see cref="MinStoriesToDominate"/>) and the story says it only a few times (under <see cref="StrongEvidence"/>).</item>
 /// <item>An entity an analyst named (curated) keeps its exact name.</item>
@@ -36,8 +37,10 @@ public sealed class EntityRules
         foreach (var group in mentions.Select((m, i) => (Mention: m, Index: i)).GroupBy(x => EntityKey.Of(x.Mention.Canonical)))
         {
             if (group.Key.Length == 0) continue;
+            // A tie in the story goes to the type whose entity of this name has more stories, then to the first said.
             var storyType = group.GroupBy(x => x.Mention.Type)
-                .OrderByDescending(t => t.Count()).ThenBy(t => t.First().Index).First();
+                .OrderByDescending(t => t.Count()).ThenByDescending(t => index.ByName(t.Key, group.Key)?.Stories ?? 0)
+                .ThenBy(t => t.First().Index).First();
             var name = storyType.First().Mention.Canonical;
             var type = SettleType(index, group.Key, storyType.Key, storyType.Count());
             var target = Decide(index, name, group.Key, type, published);
