@@ -535,22 +535,34 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         using var __ = client;
         var message = page.Locator(".entity-edit .form-message");
 
-        // Without the operator key the API answers 401: the page says editing needs it, and nothing changes.
-        Func<string, bool> thisEntity = url => new Uri(url).AbsolutePath == $"/api/entities/{id}";
-        await page.RouteAsync(thisEntity, async route =>
+        // Without the operator key the API answers 401 to edits and to the edit log: the page says editing needs the
+        // key, and the key given in its field goes with the next request.
+        var presented = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string? Key)>();
+        await page.RouteAsync(url => new Uri(url).AbsolutePath is var path && (path == $"/api/entities/{id}" || path == "/api/entities/edits"), async route =>
         {
-            if (route.Request.Method != "PATCH") { await route.ContinueAsync(); return; }
+            if (route.Request.Method == "GET" && !route.Request.Url.Contains("/edits")) { await route.ContinueAsync(); return; }
+            presented.Enqueue((route.Request.Method, route.Request.Headers.GetValueOrDefault("x-api-key")));
             await route.FulfillAsync(new()
             {
                 Status = 401, ContentType = "application/problem+json",
                 Body = """{"title":"Unauthorized","status":401,"detail":"This endpoint needs the API key, in the X-Api-Key header or as Authorization: Bearer <key>."}""",
             });
         });
+        await page.ReloadAsync();
+        await page.Locator(".entity-edit > summary").ClickAsync();
+        await Assertions.Expect(page.Locator(".entity-edit .edits .notice.error")).ToContainTextAsync("Editing needs the operator key");
+        await page.Locator(".entity-edit .api-key summary").ClickAsync();
+        await page.Locator("#entity-api-key").FillAsync("not-the-key");
         await page.Locator("#entity-new-name").FillAsync("Marta Kowalczyk-Nowak");
         await page.Locator("[data-action=rename]").ClickAsync();
         await Assertions.Expect(message).ToContainTextAsync("Editing needs the operator key");
-        await Assertions.Expect(page.Locator(".entity-edit details.api-key")).ToBeVisibleAsync();
+        Assert.Equal(("GET", null), presented.First());
+        Assert.Contains(("PATCH", "not-the-key"), presented);
+        await page.Locator("#entity-api-key").FillAsync("");
         await page.UnrouteAllAsync();
+        await page.ReloadAsync();
+        await page.Locator(".entity-edit > summary").ClickAsync();
+        await Assertions.Expect(page.Locator(".edit-list, .edits p.muted").First).ToBeVisibleAsync();
 
         // A name another entity of the type has: the API's problem detail is shown.
         await page.Locator("#entity-new-name").FillAsync("Marta Kowalska");

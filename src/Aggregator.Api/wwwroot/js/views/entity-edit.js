@@ -130,7 +130,7 @@ export function entityEditor(e, { open, flash, signal, reload, onToggle }) {
       el('section', null, el('h3', null, 'Merge into another entity'),
         el('div', { class: 'field' }, el('label', { for: 'merge-target' }, 'Merge into'), merge), confirmation),
       el('section', null, el('h3', null, 'Aliases'), aliases),
-      el('section', null, el('h3', null, 'Edits'), edits)),
+      el('section', { class: 'edit-log' }, el('h3', null, 'Edits'), edits)),
     key);
   area.addEventListener('toggle', () => {
     onToggle(area.open);
