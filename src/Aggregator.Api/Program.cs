@@ -59,6 +59,7 @@ api.MapFeeds();
 api.MapStories();
 api.MapEntities();
 api.MapAnalytics();
+api.MapEntityEdits();
 api.MapStream();
 app.MapJobsDashboard();
 app.Run();

@@ -1,3 +1,4 @@
+using Aggregator.Core.Entities;
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Ingestion;
@@ -17,12 +18,15 @@ public static class CoreServices
     {
         services.AddFetching(configuration);
         services.Configure<IngestionOptions>(configuration.GetSection(IngestionOptions.Section));
+        services.Configure<EntityOptions>(configuration.GetSection(EntityOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => NerPipeline.Default);
         services.Configure<LanguageOptions>(configuration.GetSection(LanguageOptions.Section));
         services.AddSingleton<LanguageDetection>();
         services.AddSingleton<StoryTagger>();
         services.AddSingleton<StoryBuilder>();
+        services.AddSingleton<EntityDirectory>();
+        services.AddSingleton<EntityEditor>();
         services.AddSingleton<Retagger>();
         services.AddSingleton<FeedPoller>();
         services.AddSingleton<FeedService>();

@@ -20,14 +20,14 @@ public static class StorageServices
             // Made by the container, so that it disposes the connection pool with it.
             services.AddSingleton(_ => new PostgresDatabase(options.Postgres.ConnectionString!));
             services.AddSingleton<SqlDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
-            services.AddSingleton<StorySearch, PostgresStorySearch>();
         }
         else
         {
             services.AddSingleton(new SqliteDatabase(options.Sqlite.Path, options.Sqlite.BusyTimeout, options.Sqlite.MaxSizeMiB));
             services.AddSingleton<SqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
-            services.AddSingleton<StorySearch, SqliteStorySearch>();
         }
+        services.AddSingleton(sp => sp.GetRequiredService<SqlDatabase>().Search);
+        services.AddSingleton<EntityEdits>();
         services.AddSingleton<IFeedStore, FeedStore>();
         services.AddSingleton<IStoryStore, StoryStore>();
         services.AddSingleton<IEntityStore, EntityStore>();

@@ -77,4 +77,40 @@ public class NormalizerTests
         Assert.Equal("Acme Widgets", m[0].Canonical);
         Assert.Equal("Acme\nWidgets", m[0].Text);
     }
+
+    [Fact]
+    public void A_hyphenated_surname_in_the_title_maps_to_the_full_name_in_the_text()
+    {
+        const string text = "Akufo-Addo wins second term\n\nNana Akufo-Addo thanked voters.";
+        var m = Normalize(text, ("Akufo-Addo", 0, EntityType.Person), ("Nana Akufo-Addo", 0, EntityType.Person));
+        Assert.Equal(["Nana Akufo-Addo", "Nana Akufo-Addo"], m.Select(x => x.Canonical));
+        Assert.Equal("Akufo-Addo", m[0].Text);
+    }
+
+    [Fact]
+    public void First_and_last_name_without_the_middle_and_the_end_of_a_long_name_map_to_the_full_name()
+    {
+        const string text = "Donald J. Trump met Luiz Inacio Lula da Silva. Donald Trump said Lula da Silva agreed; Donald Smith did not.";
+        var m = Normalize(text, ("Donald J. Trump", 0, EntityType.Person), ("Luiz Inacio Lula da Silva", 0, EntityType.Person),
+            ("Donald Trump", 0, EntityType.Person), ("Lula da Silva", 1, EntityType.Person), ("Donald Smith", 0, EntityType.Person));
+        Assert.Equal(["Donald J. Trump", "Luiz Inacio Lula da Silva", "Donald J. Trump", "Luiz Inacio Lula da Silva", "Donald Smith"],
+            m.Select(x => x.Canonical));
+    }
+
+    [Fact]
+    public void Countries_tagged_as_organisations_are_the_country_as_a_location()
+    {
+        const string text = "The US, UK, UAE and Ivory Coast backed the US Treasury plan; Jordan, the company, and the United Nations did not.";
+        var m = Normalize(text, ("US", 0, EntityType.Organization), ("UK", 0, EntityType.Organization), ("UAE", 0, EntityType.Organization),
+            ("Ivory Coast", 0, EntityType.Organization), ("US Treasury", 0, EntityType.Organization), ("Jordan", 0, EntityType.Organization),
+            ("United Nations", 0, EntityType.Organization));
+        Assert.Equal(
+            [
+                ("United States", EntityType.Location), ("United Kingdom", EntityType.Location), ("United Arab Emirates", EntityType.Location),
+                ("Cote d'Ivoire", EntityType.Location), ("US Treasury", EntityType.Organization),
+                ("Jordan", EntityType.Organization), // a company's name too: the tagger's type stands
+                ("United Nations", EntityType.Organization),
+            ],
+            m.Select(x => (x.Canonical, x.Type)));
+    }
 }

@@ -216,4 +216,70 @@ public sealed class IngestionTests
         Assert.Equal("Cr\u00e8me br\u00fbl\u00e9e", story.Text);
         Assert.Equal("http://example.org/?a=1&b=2", story.Link);
     }
+
+    /// <summary>Real headlines' short forms, in feed order: each story is resolved against the stories stored before it.</summary>
+    private static Item[] ShortFormStories(LocalServer server) =>
+    [
+        new("p1", "Vladimir Putin meets envoys", server.Url("/p1"), "Russian President Vladimir Putin met envoys in Moscow on Monday."),
+        new("p2", "Putin warns the West", server.Url("/p2"), "Putin said on Tuesday that sanctions would fail."),
+        new("a1", "Nana Akufo-Addo in Accra", server.Url("/a1"), "Ghana President Nana Akufo-Addo spoke in Accra."),
+        new("a2", "Akufo-Addo speaks", server.Url("/a2"), "Akufo-Addo said the economy would grow."),
+        new("j1", "Boris Johnson visits Kyiv", server.Url("/j1"), "Former prime minister Boris Johnson arrived in Kyiv."),
+        new("j2", "Dwayne Johnson films in Atlanta", server.Url("/j2"), "The actor Dwayne Johnson began filming in Atlanta."),
+        new("j3", "Johnson speaks out", server.Url("/j3"), "Johnson said on Friday that he was disappointed."),
+    ];
+
+    private static async Task<Dictionary<string, IReadOnlyList<string>>> PeopleByTitleAsync(Pipeline pipeline)
+    {
+        var people = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var summary in await pipeline.AllStoriesAsync())
+            people[summary.Title] = (await pipeline.Stories.GetAsync(summary.Id))!.Mentions
+                .Where(m => m.Type == Aggregator.Nlp.EntityType.Person).Select(m => m.Canonical).Distinct().ToList();
+        return people;
+    }
+
+    [Fact]
+    public async Task Surnames_alone_join_the_person_stored_before_and_an_ambiguous_surname_joins_neither()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false" });
+        server.MapContent("/feed", Rss("World", ShortFormStories(server)));
+
+        await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/feed")));
+
+        var people = await PeopleByTitleAsync(pipeline);
+        Assert.Equal(["Vladimir Putin"], people["Putin warns the West"]);
+        Assert.Equal(["Nana Akufo-Addo"], people["Akufo-Addo speaks"]);
+        Assert.Equal(["Johnson"], people["Johnson speaks out"]); // Boris or Dwayne: neither is chosen for it
+        var putin = Assert.Single(await pipeline.Entities.ResolveAsync("Putin", Aggregator.Nlp.EntityType.Person));
+        Assert.Equal(2, (await pipeline.Entities.GetAsync(putin))!.Stories);
+    }
+
+    [Fact]
+    public async Task With_resolution_off_names_join_only_their_exact_spelling()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false", ["Entities:Resolve"] = "false" });
+        server.MapContent("/feed", Rss("World", ShortFormStories(server)));
+
+        await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/feed")));
+
+        Assert.Equal(["Putin"], (await PeopleByTitleAsync(pipeline))["Putin warns the West"]);
+    }
+
+    [Fact]
+    public async Task Retag_all_brings_a_surname_stored_before_its_full_name_to_the_full_name()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await using var pipeline = await Pipeline.CreateAsync(new() { ["Ingestion:FetchArticles"] = "false" });
+        server.MapContent("/feed", Rss("World", ShortFormStories(server)[1], ShortFormStories(server)[0]));
+        await pipeline.PollAsync(await pipeline.AddFeedAsync(server.Url("/feed")));
+        Assert.Equal(["Putin"], (await PeopleByTitleAsync(pipeline))["Putin warns the West"]); // nobody fuller was known yet
+
+        var retagged = await pipeline.Get<Aggregator.Core.Tagging.Retagger>().RetagAsync(all: true);
+
+        Assert.Equal(2, retagged);
+        Assert.Equal(["Vladimir Putin"], (await PeopleByTitleAsync(pipeline))["Putin warns the West"]);
+        Assert.DoesNotContain("Putin", (await pipeline.Entities.ListAsync(new EntityQuery())).Select(e => e.Name));
+    }
 }

@@ -7,6 +7,7 @@ namespace Aggregator.Api.Endpoints;
 
 public sealed record EntityPage(
     long Id, string Name, string Type, IReadOnlyList<string> Aliases, long Mentions, long Stories, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen,
+    bool Ignored, bool Curated,
     string Interval, IReadOnlyList<SeriesPoint> Series, IReadOnlyList<Cooccurrence> Cooccurrences, IReadOnlyList<StorySummary> Latest);
 
 /// <summary>What analysts and dashboards ask of the entities: one entity in depth, who appears with whom, what is rising, totals.</summary>
@@ -18,8 +19,8 @@ public static class AnalyticsEndpoints
     {
         var app = root.MapGroup("/api").AddEndpointFilter<ReadAuthFilter>().AddEndpointFilter<ConditionalGetFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        app.MapGet("/entities/{id:long}", async Task<Results<Ok<EntityPage>, ProblemHttpResult>> (
-                long id, string? from, string? to, string? interval, IEntityStore entities, IStoryStore stories, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/entities/{id:long}", async Task<Results<Ok<EntityPage>, RedirectHttpResult, ProblemHttpResult>> (
+                long id, string? from, string? to, string? interval, IEntityStore entities, IStoryStore stories, TimeProvider clock, HttpContext http, CancellationToken ct) =>
             {
                 try
                 {
@@ -28,11 +29,13 @@ public static class AnalyticsEndpoints
                     if ((end - start) / (step == SeriesInterval.Hour ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1)) > 5000)
                         throw new ArgumentException("The range has more than 5,000 intervals: shorten it or use interval=day.");
                     if (await entities.GetAsync(id, ct) is not { } entity) return Problems.NotFound($"There is no entity {id}.");
+                    if (entity.MergedInto is { } target) return MergedInto(http, target);
                     var series = await entities.SeriesAsync(id, start, end, step, ct);
                     var together = await entities.CooccurrencesAsync(id, null, start, end, 10, ct);
                     var latest = await stories.SearchAsync(new StoryQuery { EntityFilters = [[id]], Limit = 10 }, ct);
                     return TypedResults.Ok(new EntityPage(entity.Id, entity.Name, Aggregator.Nlp.EntityTypes.ToWire(entity.Type), entity.Aliases,
-                        entity.Mentions, entity.Stories, entity.FirstSeen, entity.LastSeen, step.ToString().ToLowerInvariant(), series, together, latest.Items));
+                        entity.Mentions, entity.Stories, entity.FirstSeen, entity.LastSeen, entity.Ignored, entity.Curated,
+                        step.ToString().ToLowerInvariant(), series, together, latest.Items));
                 }
                 catch (ArgumentException e)
                 {
@@ -47,10 +50,13 @@ public static class AnalyticsEndpoints
                 Parameters.To with { Description = "End of the range, exclusive (ISO 8601 date-time or date); default: now." },
                 new("interval", "The series' buckets.", Values: ["hour", "day"], Default: "day"))
             .WithSummary("One entity: canonical name, type, aliases, counts, first and last seen, a mention time series, top co-occurring entities and the latest stories.")
-            .WithDescription("from, to: the series range (default: the last 2 days for interval=hour, 30 days for interval=day). interval: hour or day (default day).");
+            .WithDescription("""
+                from, to: the series range (default: the last 2 days for interval=hour, 30 days for interval=day). interval: hour or day (default day).
+                An entity merged into another answers 308 to that one's address (ids never change meaning).
+                """);
 
-        app.MapGet("/entities/{id:long}/cooccurrences", async Task<Results<Ok<IReadOnlyList<Cooccurrence>>, ProblemHttpResult>> (
-                long id, string? type, string? from, string? to, string? limit, IEntityStore entities, CancellationToken ct) =>
+        app.MapGet("/entities/{id:long}/cooccurrences", async Task<Results<Ok<IReadOnlyList<Cooccurrence>>, RedirectHttpResult, ProblemHttpResult>> (
+                long id, string? type, string? from, string? to, string? limit, IEntityStore entities, HttpContext http, CancellationToken ct) =>
             {
                 try
                 {
@@ -58,7 +64,8 @@ public static class AnalyticsEndpoints
                     var size = QueryParameters.Limit(limit, 20, 200);
                     var (start, end) = (QueryParameters.Time(from, nameof(from)), QueryParameters.Time(to, nameof(to)));
                     if (start >= end) throw new ArgumentException("from must be earlier than to.");
-                    if (await entities.GetAsync(id, ct) is null) return Problems.NotFound($"There is no entity {id}.");
+                    if (await entities.GetAsync(id, ct) is not { } entity) return Problems.NotFound($"There is no entity {id}.");
+                    if (entity.MergedInto is { } target) return MergedInto(http, target);
                     return TypedResults.Ok(await entities.CooccurrencesAsync(id, kind, start, end, size, ct));
                 }
                 catch (ArgumentException e)
@@ -113,6 +120,15 @@ public static class AnalyticsEndpoints
             .WithMetadata(ConditionalGetFilter.ClockDependent)
             .WithTags("Stats")
             .WithSummary("Totals: stories, feeds, entities, failing feeds, and stories stored per hour over the last 48 hours.");
+    }
+
+    /// <summary>308 to the same address of the entity it was merged into, its query kept.</summary>
+    private static RedirectHttpResult MergedInto(HttpContext http, long target)
+    {
+        var path = http.Request.Path.Value!;
+        var rest = path[(path.IndexOf("/entities/", StringComparison.Ordinal) + "/entities/".Length)..];
+        var tail = rest.IndexOf('/') is var slash and >= 0 ? rest[slash..] : "";
+        return TypedResults.Redirect($"/api/entities/{target}{tail}{http.Request.QueryString}", permanent: true, preserveMethod: true);
     }
 
     private static SeriesInterval ParseInterval(string? interval) => interval?.ToLowerInvariant() switch

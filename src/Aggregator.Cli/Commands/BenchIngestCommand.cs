@@ -12,10 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aggregator.Cli.Commands;
 
 /// <summary>
-/// aggregator bench ingest [--items N] [--feeds F] [--search-stories M] [--no-language]: serves generated feeds and
-/// article pages on loopback, ingests them end to end (fetch, parse, extract, detect language, tag, store) and prints
-/// stories/second, and what the language stage costs (memory, time per story) unless --no-language switches it off;
-/// then fills a database to M stories and prints p50/p95 of full-text story searches. Figures, not pass/fail.
+/// aggregator bench ingest [--items N] [--feeds F] [--rounds R] [--search-stories M] [--no-language]: serves generated
+/// feeds and article pages on loopback, ingests them end to end (fetch, parse, extract, detect language, tag, resolve
+/// entities, store) and prints stories/second, R rounds with entity resolution off and on in turn (each on a new
+/// database), and what the language stage costs (memory, time per story) unless --no-language switches it off; then
+/// fills a database to M stories and prints p50/p95 of full-text story searches. Figures, not pass/fail.
 /// </summary>
 public static class BenchIngestCommand
 {
@@ -23,6 +24,7 @@ public static class BenchIngestCommand
     {
         var items = int.Parse(args.Option("items") ?? "2000");
         var feedCount = int.Parse(args.Option("feeds") ?? "20");
+        var rounds = int.Parse(args.Option("rounds") ?? "2");
         var searchStories = int.Parse(args.Option("search-stories") ?? "100000");
         var detectLanguage = !args.Flag("no-language");
         var directory = Path.Combine(Path.GetTempPath(), "aggregator-bench-" + Guid.NewGuid().ToString("N"));
@@ -30,7 +32,17 @@ public static class BenchIngestCommand
         try
         {
             await using var server = await StartServerAsync(items, feedCount);
-            await IngestAsync(server.BaseUrl(), feedCount, detectLanguage, Path.Combine(directory, "ingest.db"), stdout);
+            var runs = new Dictionary<bool, List<(double PerSecond, double CpuMs)>> { [false] = [], [true] = [] };
+            for (var round = 0; round < rounds * 2; round++)
+            {
+                var resolve = round % 2 == 1;
+                runs[resolve].Add(await IngestAsync(server.BaseUrl(), feedCount, detectLanguage, round == 0, Path.Combine(directory, $"ingest-{round}.db"), resolve, stdout));
+            }
+            var (on, off) = (runs[true], runs[false]);
+            await stdout.WriteLineAsync($"ingest: resolution on {on.Average(r => r.PerSecond):0} stories/s, {on.Average(r => r.CpuMs):0.00} CPU ms/story; " +
+                                        $"off {off.Average(r => r.PerSecond):0} stories/s, {off.Average(r => r.CpuMs):0.00} CPU ms/story " +
+                                        $"(on/off: {(on.Average(r => r.PerSecond) / off.Average(r => r.PerSecond) - 1) * 100:+0.0;-0.0}% stories/s, " +
+                                        $"{(on.Average(r => r.CpuMs) / off.Average(r => r.CpuMs) - 1) * 100:+0.0;-0.0}% CPU per story; mean of {rounds} rounds each)");
             await SearchAsync(searchStories, Path.Combine(directory, "search.db"), stdout);
         }
         finally
@@ -41,18 +53,22 @@ public static class BenchIngestCommand
         return 0;
     }
 
-    private static async Task IngestAsync(string baseUrl, int feedCount, bool detectLanguage, string db, TextWriter stdout)
+    /// <param name="measureLanguage">Whether to print what the language stage costs (once, in the first round).</param>
+    /// <returns>Stories per second, and the process's CPU time per story (the loopback server's share included, alike for every run):
+    /// the steadier figure on a machine that others share.</returns>
+    private static async Task<(double PerSecond, double CpuMs)> IngestAsync(string baseUrl, int feedCount, bool detectLanguage, bool measureLanguage, string db, bool resolve, TextWriter stdout)
     {
         using var host = CliHost.Build(new Dictionary<string, string?>
         {
             ["Storage:Sqlite:Path"] = db,
             ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8", // the benchmark's own feed server, on loopback only
+            ["Entities:Resolve"] = resolve.ToString(),
             ["Ingestion:MaxItemsPerPoll"] = "100000",
             ["Language:Detect"] = detectLanguage.ToString(),
         });
         var services = host.Services;
         await services.GetRequiredService<IDatabaseMigrator>().MigrateAsync();
-        if (detectLanguage) await stdout.WriteLineAsync(MeasureLanguageStage(services.GetRequiredService<LanguageDetection>()));
+        if (detectLanguage && measureLanguage) await stdout.WriteLineAsync(MeasureLanguageStage(services.GetRequiredService<LanguageDetection>()));
         var feeds = services.GetRequiredService<IFeedStore>();
         var poller = services.GetRequiredService<FeedPoller>();
         var ids = new List<long>();
@@ -62,6 +78,7 @@ public static class BenchIngestCommand
         await poller.IngestAsync((await feeds.GetAsync(ids[0]))!, new Core.Parsing.ParsedFeed("rss-2.0", null, null,
             [new Core.Parsing.ParsedItem { Guid = "warm-up", Title = "Warm up", Link = $"{baseUrl}/article/warm", Summary = "warm" }]), true);
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         // Two polls at a time, as two Hangfire workers would; each poll fetches its articles four at a time.
         var reports = new List<IngestionReport>();
@@ -71,11 +88,13 @@ public static class BenchIngestCommand
             lock (reports) reports.Add(report);
         });
         clock.Stop();
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         var stored = reports.Sum(r => r.Stored);
         var english = await CountAsync(services.GetRequiredService<IStoryStore>(), new StoryQuery { Language = LanguageCode.English });
-        await stdout.WriteLineAsync($"ingest: {stored} stories from {feedCount} feeds in {clock.Elapsed.TotalSeconds:0.00} s = {stored / clock.Elapsed.TotalSeconds:0} stories/s " +
-                                    $"(fetch + parse + article fetch + extract + {(detectLanguage ? "language + " : "")}tag + store; {english} detected English; " +
-                                    $"errors: {reports.Sum(r => r.Errors.Count)})");
+        await stdout.WriteLineAsync($"ingest (resolution {(resolve ? "on" : "off")}): {stored} stories from {feedCount} feeds in {clock.Elapsed.TotalSeconds:0.00} s = {stored / clock.Elapsed.TotalSeconds:0} stories/s, " +
+                                    $"{cpuMs / stored:0.00} CPU ms/story (fetch + parse + article fetch + extract + {(detectLanguage ? "language + " : "")}tag + resolve + store; " +
+                                    $"{english} detected English; errors: {reports.Sum(r => r.Errors.Count)})");
+        return (stored / clock.Elapsed.TotalSeconds, cpuMs / stored);
     }
 
     /// <summary>The managed memory the detector and its models take, and its time per story on the bench's article texts.</summary>
@@ -179,7 +198,8 @@ public static class BenchIngestCommand
     /// </summary>
     private static class Text
     {
-        private static readonly string[] Names = ["Sergei Lavrov", "Kabul", "Taliban", "Moscow", "United Nations", "Ursula von der Leyen", "Beijing", "NATO", "Narendra Modi", "Nairobi", "World Bank", "Gaza"];
+        private static readonly string[] Names = ["Sergei Lavrov", "Kabul", "Taliban", "Moscow", "United Nations", "Ursula von der Leyen", "Beijing", "NATO", "Narendra Modi", "Nairobi", "World Bank", "Gaza",
+            "Lavrov", "Modi", "von der Leyen", "UN", "U.S.", "Vladimir Putin", "Putin", "Boris Johnson", "Dwayne Johnson", "Johnson"];
         private static readonly string[] EnglishWords = ["the", "of", "and", "to", "in", "for", "on", "said", "with", "that", "was", "after", "by", "from", "at", "is", "has", "will", "their", "which"];
 
         public static string Sentence(Random random, int words, bool english = false)

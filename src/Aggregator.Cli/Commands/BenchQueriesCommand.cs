@@ -12,7 +12,8 @@ namespace Aggregator.Cli.Commands;
 /// <summary>
 /// aggregator bench queries [--stories N] [--db PATH | --postgres CONNECTION]: generates N stories (default 1,000,000)
 /// with about 20 mentions each into a SQLite file or a PostgreSQL database (kept, so the API can be load-tested on it),
-/// then prints p50/p95 of the analysts' queries. A store with enough stories is reused.
+/// then prints p50/p95 of the analysts' queries and the time an analyst's merge of a 10,000-story entity (and its undo)
+/// takes. A store with enough stories is reused.
 /// </summary>
 public static class BenchQueriesCommand
 {
@@ -76,12 +77,39 @@ public static class BenchQueriesCommand
             await entities.CooccurrencesAsync(id, null, now.AddDays(-30), now, 20);
         });
         await MeasureAsync(stdout, "trends, 24 h window against 7 days", () => entities.TrendsAsync(now, TimeSpan.FromHours(24), TimeSpan.FromDays(7), null, 20), runs: 40);
+        await MeasureEditsAsync(stdout, entities);
         return 0;
+    }
+
+    /// <summary>
+    /// An analyst's merge of the entity with the number of stories nearest 10,000 into the next nearest, then its undo,
+    /// a few times over (each undo leaves the store as it was).
+    /// </summary>
+    private static async Task MeasureEditsAsync(TextWriter stdout, IEntityStore entities)
+    {
+        const int Stories = 10_000;
+        var ranked = await entities.ListAsync(new EntityQuery { Limit = 500 });
+        var source = ranked.MinBy(e => Math.Abs(e.Stories - Stories))!;
+        var target = ranked.Where(e => e.Id != source.Id).MinBy(e => Math.Abs(e.Stories - Stories))!;
+        var (merges, undos) = (new List<double>(), new List<double>());
+        for (var round = 0; round < 5; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            var merge = await entities.MergeAsync(source.Id, target.Id, "bench");
+            merges.Add(watch.Elapsed.TotalMilliseconds);
+            watch.Restart();
+            await entities.UndoAsync(merge.Id, "bench");
+            undos.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        var after = (await entities.GetAsync(source.Id))!;
+        await stdout.WriteLineAsync($"merge of an entity with {source.Stories} stories into one with {target.Stories}: {Synthetic.Percentiles(merges)}; " +
+                                    $"its undo: {Synthetic.Percentiles(undos)} (5 runs; after them {after.Stories} stories, {after.Mentions} mentions as before: {after.Stories == source.Stories && after.Mentions == source.Mentions})");
     }
 
     private static async Task GenerateAsync(IServiceProvider services, IStoryStore stories, int from, int count, DateTimeOffset now, TextWriter stdout)
     {
         var (feed, _) = await services.GetRequiredService<IFeedStore>().AddAsync(new FeedDefinition("https://bench.example/rss", "Bench"), true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var start = from; start < count; start += Batch)
         {
@@ -90,7 +118,8 @@ public static class BenchQueriesCommand
             if ((start / Batch) % 200 == 0)
                 Console.Error.WriteLine($"generated {start + batch.Count} stories, {(start + batch.Count - from) / clock.Elapsed.TotalSeconds:0}/s");
         }
-        await stdout.WriteLineAsync($"generated {count - from} stories in {clock.Elapsed.TotalSeconds:0} s ({(count - from) / clock.Elapsed.TotalSeconds:0}/s)");
+        await stdout.WriteLineAsync($"generated {count - from} stories in {clock.Elapsed.TotalSeconds:0} s ({(count - from) / clock.Elapsed.TotalSeconds:0}/s, " +
+                                    $"{(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / (count - from):0.00} CPU ms/story)");
     }
 
     /// <summary>A story of about 120 words with 20 mentions of Zipf-chosen entities, published over the last year;

@@ -1,4 +1,5 @@
 using Aggregator.Core.Dedup;
+using Aggregator.Core.Entities;
 using Aggregator.Core.Feeds;
 using Aggregator.Core.Fetching;
 using Aggregator.Core.Model;
@@ -10,14 +11,15 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Core.Ingestion;
 
 /// <summary>
-/// One poll of one feed, the whole pipeline: fetch → parse → dedup → (extract, tag: <see cref="StoryBuilder"/>) → store,
-/// then the feed's health. The Hangfire job, the API's refresh and the CLI all come through here.
+/// One poll of one feed, the whole pipeline: fetch → parse → dedup → (extract, tag: <see cref="StoryBuilder"/>) →
+/// resolve entities (<see cref="EntityDirectory"/>) → store, then the feed's health. The Hangfire job, the API's refresh and the CLI all come through here.
 /// </summary>
 public sealed class FeedPoller(
     HttpFetcher fetcher,
     StoryBuilder builder,
     IFeedStore feeds,
     IStoryStore stories,
+    EntityDirectory entities,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
     ILogger<FeedPoller> log)
@@ -133,20 +135,26 @@ public sealed class FeedPoller(
         // Items are fetched, extracted and tagged a few at a time, but stored in feed order, so when two items of one
         // poll are the same story the first one listed is the one kept, whatever finished first.
         using var gate = new SemaphoreSlim(options.Value.ArticleConcurrency);
-        var prepared = fresh.Select(entry => PrepareAsync(feed, entry, fetchArticles, gate, ct)).ToList();
-        foreach (var (entry, task) in fresh.Zip(prepared))
+        var preparing = fresh.Select(entry => PrepareAsync(feed, entry, fetchArticles, gate, ct)).ToList();
+        foreach (var (entry, task) in fresh.Zip(preparing))
         {
             try
             {
-                var (story, warning) = await task;
+                var (prepared, warning) = await task;
                 if (warning is not null) errors.Add(warning);
-                if (story.Title.Length == 0 && story.Text.Length == 0)
+                if (prepared.Title.Length == 0 && prepared.Text.Length == 0)
                 {
                     skipped.Add(new SkippedItem(Name(entry), "It has neither a title nor any text: nothing to store."));
                     continue;
                 }
+                // Resolved here, just before storing in feed order, so that each story sees the entities of those before it.
+                var story = await entities.ResolveAsync(prepared, ct);
                 var (_, result) = await stories.SaveAsync(story, ct);
-                if (result == SaveResult.Stored) stored++;
+                if (result == SaveResult.Stored)
+                {
+                    stored++;
+                    entities.Observe(story.Mentions, story.Published);
+                }
                 else duplicates++;
             }
             catch (Exception e) when (e is not OperationCanceledException)

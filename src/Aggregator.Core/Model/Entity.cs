@@ -20,7 +20,44 @@ public enum SeriesInterval { Hour, Day }
 /// <summary>An entity with what an analyst asks first: aliases, reach, first and last appearance.</summary>
 public sealed record EntityDetail(
     long Id, string Name, EntityType Type, IReadOnlyList<string> Aliases, long Mentions, long Stories,
-    DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen);
+    DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen)
+{
+    /// <summary>The entity this one was merged into: its id answers for that one since.</summary>
+    public long? MergedInto { get; init; }
+    /// <summary>Not an entity, an analyst said: out of lists, trends and co-occurrences, its mentions hidden.</summary>
+    public bool Ignored { get; init; }
+    /// <summary>Named, typed or split off by an analyst: its exact name is never taken for a short form of another.</summary>
+    public bool Curated { get; init; }
+}
+
+/// <summary>A live entity as resolution knows it: names, reach and when it was last seen.</summary>
+public sealed record DirectoryEntry(
+    long Id, string Name, EntityType Type, IReadOnlyList<string> Aliases, long Stories, DateTimeOffset LastSeen, bool Ignored, bool Curated);
+
+/// <param name="EditVersion">Counts edits and undos: a change means entities were merged, renamed or split since.</param>
+/// <param name="LastEntityId">The newest entity.</param>
+public sealed record EntityChanges(long EditVersion, long LastEntityId);
+
+public sealed record EntityDirectoryLoad(IReadOnlyList<DirectoryEntry> Entries, EntityChanges Changes);
+
+public enum EntityEditKind { Merge, Update, Split }
+
+/// <summary>
+/// An analyst's change to the entities, as the edit log lists it. <paramref name="OtherId"/> is the target of a merge
+/// or the entity a split made.
+/// </summary>
+public sealed record EntityEdit(
+    long Id, DateTimeOffset At, string Actor, EntityEditKind Kind, long EntityId, long? OtherId, string Summary,
+    DateTimeOffset? UndoneAt, string? UndoneBy);
+
+/// <summary>What a PATCH changes: any of the canonical name, the type, and whether it is an entity at all.</summary>
+public sealed record EntityPatch(string? Name, EntityType? Type, bool? Ignored)
+{
+    public bool IsEmpty => Name is null && Type is null && Ignored is null;
+}
+
+/// <summary>The edit cannot be made (or undone) as things are: the message says why and what to do instead.</summary>
+public sealed class EntityEditConflictException(string message) : Exception(message);
 
 public sealed record SeriesPoint(DateTimeOffset Time, long Mentions, long Stories);
 

@@ -61,7 +61,11 @@ public static class TaggingStatus
 }
 
 /// <summary>One tagged mention; offsets index the title (Field = Title) or the text (Field = Text).</summary>
-public sealed record StoryMention(StoryField Field, int Start, int End, EntityType Type, string Text, string Canonical);
+public sealed record StoryMention(StoryField Field, int Start, int End, EntityType Type, string Text, string Canonical)
+{
+    /// <summary>The stored entity it counts for (read back from the store; not set by tagging).</summary>
+    public long? EntityId { get; init; }
+}
 
 public enum StoryField { Title, Text }
 

@@ -9,6 +9,9 @@ public enum StoreCondition { Ready, Unreachable, Full }
 /// <summary>A story an incoming item already became, and whether this feed is already linked to it under the item's GUID.</summary>
 public sealed record ExistingStory(long StoryId, bool InThisFeed);
 
+/// <summary>A stored story as re-tagging needs it, with its stored language (the hint for deciding it again).</summary>
+public sealed record StoryToTag(long Id, string Title, string Text, DateTimeOffset Published, string? Language);
+
 public interface IStoryStore
 {
     /// <summary>
@@ -36,9 +39,9 @@ public interface IStoryStore
 
     /// <summary>
     /// Stories not tagged by this tagger version or without a tagging status (stored before languages were detected),
-    /// in id order after <paramref name="afterId"/>, with their stored language.
+    /// every story when the version is null, in id order after <paramref name="afterId"/>.
     /// </summary>
-    Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default);
+    Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default);
 
     Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default);
     Task<Story?> GetAsync(long id, CancellationToken ct = default);

@@ -5,12 +5,15 @@ namespace Aggregator.Nlp.Tagging;
 
 /// <summary>
 /// Turns tagged spans into <see cref="EntityMention"/>s and collapses mentions of one entity to one canonical name
-/// within the document: gazetteer aliases map to the gazetteer canonical (U.S. → United States); a leading "the"
-/// and a trailing possessive are dropped; a surname or given name alone maps to the full person name used earlier
-/// (or, failing that, later) in the document, as does any other part of a longer name ("Lula" for "Luiz Inacio
-/// Lula da Silva"); a single-word organisation that is the first word of a longer one maps to it ("Toyota" after
-/// "Toyota Motor Corp."); an acronym maps to its expansion ("IS" after "Islamic State"); an all-capitals mention
-/// (headline) takes the spelling of the same name written in mixed case.
+/// within the document: gazetteer aliases map to the gazetteer canonical (U.S. → United States), and a country's
+/// name, short form or acronym tagged as an organisation is the country, a location ("US", "Ivory Coast"); a leading
+/// "the" and a trailing possessive are dropped; a surname or given name alone maps to the full person name used
+/// earlier (or, failing that, later) in the document, as does any other part of a longer name ("Lula" for "Luiz
+/// Inacio Lula da Silva"), a hyphenated surname ("Akufo-Addo" for "Nana Akufo-Addo"), the first and last name
+/// without the middle ("Donald Trump" for "Donald J. Trump") and the end of a longer name ("Lula da Silva"); a
+/// single-word organisation that is the first word of a longer one maps to it ("Toyota" after "Toyota Motor
+/// Corp."); an acronym maps to its expansion ("IS" after "Islamic State"); an all-capitals mention (headline) takes
+/// the spelling of the same name written in mixed case.
 /// </summary>
 internal static class EntityNormalizer
 {
@@ -40,8 +43,9 @@ internal static class EntityNormalizer
             string surface = text[tokens[s].Start..tokens[e].End];
             int cs = s;
             if (e > s && tokens[s].Span(text).Equals("the", StringComparison.OrdinalIgnoreCase)) cs++;
-            string canonical = Canonical(text, tokens, lower, cs, e, span.Type, gazetteer);
-            mentions.Add(new EntityMention(tokens[s].Start, tokens[e].End, span.Type, surface, canonical));
+            var type = span.Type == EntityType.Organization && IsCountry(surface, lower[cs..(e + 1)], gazetteer) ? EntityType.Location : span.Type;
+            string canonical = Canonical(text, tokens, lower, cs, e, type, gazetteer);
+            mentions.Add(new EntityMention(tokens[s].Start, tokens[e].End, type, surface, canonical));
             tokenRanges.Add((cs, e));
         }
 
@@ -84,6 +88,23 @@ internal static class EntityNormalizer
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The span is a country's name, short form or acronym and no organisation's: "US", "UAE" or "Ivory Coast" tagged as
+    /// an organisation is the country (the "US Treasury" is not: the country is only part of it). Lower-case text
+    /// ("us") is never a country.
+    /// </summary>
+    private static bool IsCountry(string surface, ReadOnlySpan<ulong> lower, Gazetteer gazetteer)
+    {
+        if (!surface.Any(char.IsUpper) || gazetteer.Lookup(lower) is not { } entries) return false;
+        var country = false;
+        foreach (var (list, _) in entries)
+        {
+            if (Compatible(list, EntityType.Organization)) return false;
+            country |= list == GazetteerList.Country;
+        }
+        return country;
+    }
+
     private static bool Compatible(GazetteerList list, EntityType type) => type switch
     {
         EntityType.Location => list is GazetteerList.Country or GazetteerList.City or GazetteerList.Region or GazetteerList.Building,
@@ -92,11 +113,6 @@ internal static class EntityNormalizer
             or GazetteerList.OrgUniversity,
         _ => false,
     };
-
-    private static string Word(string text, ReadOnlySpan<Token> tokens, int k)
-    {
-        return tokens[k].Span(text).ToString();
-    }
 
     /// <summary>Same name ignoring case and a short particle prefix ("al-Assad" and "Assad").</summary>
     private static bool SameName(string a, string b)
@@ -110,12 +126,28 @@ internal static class EntityNormalizer
         return StripParticle(a).Equals(StripParticle(b), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The words of a name: tokens joined without a space between them are one word ("Akufo-Addo", "U.S."), so a
+    /// hyphenated surname compares as one.
+    /// </summary>
+    private static List<string> Words(string text, ReadOnlySpan<Token> tokens, int s, int e)
+    {
+        var words = new List<string>();
+        int start = s;
+        for (int k = s + 1; k <= e + 1; k++)
+        {
+            if (k <= e && (tokens[k].Flags & TokenFlags.SpaceBefore) == 0) continue;
+            words.Add(text[tokens[start].Start..tokens[k - 1].End]);
+            start = k;
+        }
+        return words;
+    }
+
     private static string? PersonFullName(string text, ReadOnlySpan<Token> tokens, List<EntityMention> mentions,
         List<(int S, int E)> ranges, int m)
     {
         var (s, e) = ranges[m];
-        if (e != s) return null;
-        string word = Word(text, tokens, s);
+        var words = Words(text, tokens, s, e);
         // Earlier mentions first (nearest first), then later ones.
         for (int pass = 0; pass < 2; pass++)
         {
@@ -125,18 +157,31 @@ internal static class EntityNormalizer
             {
                 if (mentions[o].Type != EntityType.Person) continue;
                 var (os, oe) = ranges[o];
-                if (oe == os) continue;
-                // Surname or given name first; then any other capitalised part of the name.
-                if (SameName(Word(text, tokens, oe), word) || SameName(Word(text, tokens, os), word))
-                    return mentions[o].Canonical;
-                for (int k = os + 1; k < oe; k++)
-                {
-                    var part = tokens[k].Span(text);
-                    if (part.Length >= 3 && char.IsUpper(part[0]) && SameName(part.ToString(), word)) return mentions[o].Canonical;
-                }
+                var other = Words(text, tokens, os, oe);
+                if (other.Count > words.Count && IsShortFormOf(words, other)) return mentions[o].Canonical;
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// A single word is the surname, the given name or another capitalised part of the longer name; several words are
+    /// its first and last words without the middle ("Donald Trump" of "Donald J. Trump") or its end ("Lula da Silva").
+    /// </summary>
+    private static bool IsShortFormOf(List<string> words, List<string> longer)
+    {
+        if (words.Count == 1)
+        {
+            string word = words[0];
+            if (SameName(longer[^1], word) || SameName(longer[0], word)) return true;
+            for (int k = 1; k < longer.Count - 1; k++)
+                if (longer[k].Length >= 3 && char.IsUpper(longer[k][0]) && SameName(longer[k], word)) return true;
+            return false;
+        }
+        if (SameName(words[0], longer[0]) && SameName(words[^1], longer[^1])) return true;
+        for (int k = 1; k <= words.Count; k++)
+            if (!SameName(words[^k], longer[^k])) return false;
+        return true;
     }
 
     private static string? OrganizationFullName(string text, ReadOnlySpan<Token> tokens, List<EntityMention> mentions,

@@ -16,12 +16,16 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     public PostgresDatabase(string connectionString) => _dataSource = NpgsqlDataSource.Create(connectionString);
 
     protected override string MigrationPrefix => "Migrations/Postgres/";
-    internal override string EntityNameEquals => "lower(name) = lower(@name)";
+    internal override StorySearch Search { get; } = new PostgresStorySearch();
     internal override string StoryEntityLists => "stories s";
+
     internal override string LinkKeyEquals(string column, string parameter) =>
         $"story_link_key({column}) = story_link_key({parameter}) AND {column} = {parameter}";
-    internal override string AliasEquals => "lower(a.alias) = lower(@name)";
-    internal override string AliasStartsWith => @"lower(alias) LIKE lower(@prefix) ESCAPE '\'";
+    internal override Task LockEntitiesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids) =>
+        connection.ExecuteAsync($"SELECT id FROM entities WHERE id IN ({string.Join(',', ids.Distinct().Order())}) ORDER BY id FOR UPDATE", transaction: transaction);
+
+    /// <summary>The SQLSTATE that count_story_entity raises (migration 008).</summary>
+    internal override bool IsMergedEntityError(DbException exception) => exception is PostgresException { SqlState: "AGM01" };
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) => await _dataSource.OpenConnectionAsync(ct);
 

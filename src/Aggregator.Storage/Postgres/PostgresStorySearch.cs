@@ -16,6 +16,10 @@ internal sealed class PostgresStorySearch : StorySearch
 {
     private static readonly string Headline = $"MaxFragments=1, MaxWords=24, MinWords=12, StartSel=\"{Snippets.MarkStart}\", StopSel=\"{Snippets.MarkEnd}\", FragmentDelimiter=\"…\"";
 
+    public override async Task<List<long>> MentioningAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> entityIds) =>
+        (await connection.QueryAsync<long>("SELECT id FROM stories WHERE entity_search @@ to_tsquery('simple', @terms) ORDER BY id",
+            new { terms = string.Join(" | ", entityIds.Select(EntityTerms.Term)) }, transaction)).ToList();
+
     public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
         var parameters = new DynamicParameters();

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Aggregator.Core.Entities;
 using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Aggregator.Nlp;
@@ -5,19 +7,22 @@ using Dapper;
 
 namespace Aggregator.Storage.Sql;
 
-internal sealed class EntityStore(SqlDatabase database) : IEntityStore
+/// <summary>
+/// Entities as analysts read them (merged entities answer for their targets; ignored ones stay out of lists, trends
+/// and co-occurrences) and edit them (<see cref="EntityEdits"/>, one transaction each).
+/// </summary>
+internal sealed class EntityStore(SqlDatabase database, EntityEdits edits, StorageOptions options) : IEntityStore
 {
     public async Task<IReadOnlyList<long>> ResolveAsync(string nameOrAlias, EntityType? type, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        // A number is an entity id; anything else a canonical name or alias.
+        // A number is an entity id (a merged one answers for its target); anything else a canonical name or alias.
         long? id = long.TryParse(nameOrAlias.Trim(), System.Globalization.NumberStyles.None, null, out var number) ? number : null;
-        return (await connection.QueryAsync<long>($"""
-            SELECT e.id FROM entities e WHERE e.id = @id AND (@type IS NULL OR e.type = @type)
-            UNION
-            SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
-            WHERE @id IS NULL AND {database.AliasEquals} AND (@type IS NULL OR e.type = @type)
-            """, new { id, name = nameOrAlias.Trim(), type = type is { } t ? EntityTypes.ToWire(t) : null })).ToList();
+        return (await connection.QueryAsync<long>("""
+            SELECT r.id FROM entities e JOIN entities r ON r.id = coalesce(e.merged_into, e.id)
+            WHERE (e.id = @id OR @id IS NULL AND e.id IN (SELECT entity_id FROM entity_aliases WHERE key = @key))
+            AND (@type IS NULL OR r.type = @type)
+            """, new { id, key = EntityBatch.KeyOf(nameOrAlias.Trim()), type = type is { } t ? EntityTypes.ToWire(t) : null })).Distinct().ToList();
     }
 
     public async Task<IReadOnlyList<EntitySummary>> ListAsync(EntityQuery query, CancellationToken ct = default)
@@ -25,14 +30,14 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
         var parameters = new
         {
             type = query.Type is { } t ? EntityTypes.ToWire(t) : null,
-            prefix = query.Prefix is { Length: > 0 } p ? EscapeLike(p.Trim()) + "%" : null,
+            prefix = query.Prefix is { Length: > 0 } p && EntityKey.Of(p) is { Length: > 0 } key ? EscapeLike(key) + "%" : null,
             fromId = query.From is { } from ? StoryIds.First(from) : (long?)null,
             toId = query.To is { } to ? StoryIds.First(to) : (long?)null,
             query.Limit,
         };
-        var filters = $"""
-            (@type IS NULL OR e.type = @type)
-            AND (@prefix IS NULL OR e.id IN (SELECT entity_id FROM entity_aliases WHERE {database.AliasStartsWith}))
+        const string filters = """
+            NOT e.ignored AND (@type IS NULL OR e.type = @type)
+            AND (@prefix IS NULL OR e.id IN (SELECT entity_id FROM entity_aliases WHERE key LIKE @prefix ESCAPE '\'))
             """;
         var sql = query.From is null && query.To is null
             ? $"""
@@ -56,14 +61,19 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
     {
         await using var connection = await database.OpenAsync(ct);
         var entity = await connection.QuerySingleOrDefaultAsync<EntityRow>(
-            "SELECT id, name, type, mention_count, story_count FROM entities WHERE id = @id", new { id });
+            "SELECT id, name, type, mention_count, story_count, merged_into, ignored, curated FROM entities WHERE id = @id", new { id });
         if (entity is null) return null;
         var aliases = (await connection.QueryAsync<string>("SELECT alias FROM entity_aliases WHERE entity_id = @id ORDER BY alias", new { id })).ToList();
         // Story ids encode publication time, so the first and last story ids are the first and last appearances.
         var first = await connection.ExecuteScalarAsync<long?>("SELECT story_id FROM story_entities WHERE entity_id = @id ORDER BY story_id LIMIT 1", new { id });
         var last = await connection.ExecuteScalarAsync<long?>("SELECT story_id FROM story_entities WHERE entity_id = @id ORDER BY story_id DESC LIMIT 1", new { id });
-        return new EntityDetail(entity.id, entity.name, ParseType(entity.type), aliases, entity.mention_count, entity.story_count,
-            first is { } f ? StoryIds.Published(f) : null, last is { } l ? StoryIds.Published(l) : null);
+        return new EntityDetail(entity.Id, entity.Name, entity.Type, aliases, entity.mention_count, entity.Stories,
+            first is { } f ? StoryIds.Published(f) : null, last is { } l ? StoryIds.Published(l) : null)
+        {
+            MergedInto = entity.merged_into,
+            Ignored = entity.ignored,
+            Curated = entity.curated,
+        };
     }
 
     public async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(long id, DateTimeOffset from, DateTimeOffset to, SeriesInterval interval, CancellationToken ct = default)
@@ -109,6 +119,9 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
         // The window: the entity's newest stories in the range, at most CooccurrenceSample of them. Each story's entity
         // list comes from the narrow index on (id, entity_terms), one row per story, and is counted here: a join per
         // entity pair would make a popular entity's window tens of thousands of rows to group.
+        // Stories list the entities their mentions are stored under: a merged one counts as the entity it went into.
+        var mergedInto = (await connection.QueryAsync<(long Id, long Into)>("SELECT id, merged_into FROM entities WHERE merged_into IS NOT NULL"))
+            .ToDictionary(e => e.Id, e => e.Into);
         var together = new Dictionary<long, long>();
         var (windowStories, oldest) = (0, 0L);
         await using (var reader = await connection.ExecuteReaderAsync($"""
@@ -121,7 +134,7 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
             while (await reader.ReadAsync(ct))
             {
                 (windowStories, oldest) = (windowStories + 1, reader.GetInt64(0));
-                foreach (var other in EntityTerms.Ids(reader.GetString(1)).Where(other => other != id))
+                foreach (var other in EntityTerms.Ids(reader.GetString(1)).Select(e => mergedInto.GetValueOrDefault(e, e)).Distinct().Where(other => other != id))
                     together[other] = together.GetValueOrDefault(other) + 1;
             }
         }
@@ -132,7 +145,7 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
         foreach (var chunk in together.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Chunk(PartnerLookup))
         {
             var partners = (await connection.QueryAsync<(long Id, string Name, string Type, long Other)>($"""
-                SELECT id, name, type, story_count FROM entities WHERE id IN ({string.Join(',', chunk.Select(p => p.Key))}) AND (@wire IS NULL OR type = @wire)
+                SELECT id, name, type, story_count FROM entities WHERE id IN ({string.Join(',', chunk.Select(p => p.Key))}) AND NOT ignored AND (@wire IS NULL OR type = @wire)
                 """, new { wire })).ToDictionary(e => e.Id);
             rows.AddRange(chunk.Where(p => partners.ContainsKey(p.Key)).Select(p =>
             {
@@ -176,7 +189,7 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
                 SELECT entity_id, count(*) AS n FROM story_entities WHERE story_id >= @windowId AND story_id < @nowId
                 GROUP BY entity_id ORDER BY n DESC LIMIT @candidates) w
             JOIN entities e ON e.id = w.entity_id
-            WHERE (@type IS NULL OR e.type = @type) AND w.n >= 3
+            WHERE NOT e.ignored AND (@type IS NULL OR e.type = @type) AND w.n >= 3
             """, parameters)).ToList();
         var periods = baseline / window;
         var scored = new List<(long Id, string Name, string Type, long Count, double Rate, double Score)>();
@@ -201,7 +214,68 @@ internal sealed class EntityStore(SqlDatabase database) : IEntityStore
         return trends;
     }
 
-    private sealed record EntityRow(long id, string name, string type, long mention_count, long story_count);
+    /// <summary>A class, not a positional record: Dapper converts SQLite's integer flags to bool only for properties.</summary>
+    public async Task<EntityDirectoryLoad> DirectoryAsync(DateTimeOffset seenSince, long afterId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        // Read first: an entity created while the rest is read is new the next time.
+        var changes = await ChangesAsync(connection);
+        const string filter = """
+            e.merged_into IS NULL AND e.id > @afterId AND e.id <= @LastEntityId
+            AND (e.ignored OR e.curated OR e.story_count > 1 OR e.story_count > 0 AND e.last_story_id >= @seenSinceId)
+            """;
+        var parameters = new { afterId, changes.LastEntityId, seenSinceId = StoryIds.First(seenSince) };
+        var aliases = (await connection.QueryAsync<(long EntityId, string Alias)>(
+                $"SELECT a.entity_id, a.alias FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE {filter}", parameters))
+            .ToLookup(a => a.EntityId, a => a.Alias);
+        var entities = await connection.QueryAsync<EntityRow>(
+            $"SELECT e.id, e.name, e.type, e.story_count, e.last_story_id, e.ignored, e.curated FROM entities e WHERE {filter}", parameters);
+        return new EntityDirectoryLoad(entities.Select(e => new DirectoryEntry(e.Id, e.Name, e.Type, aliases[e.id].ToList(), e.Stories,
+            StoryIds.Published(e.last_story_id), e.Ignored, e.Curated)).ToList(), changes);
+    }
+
+    public async Task<EntityChanges> ChangesAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await ChangesAsync(connection);
+    }
+
+    private static async Task<EntityChanges> ChangesAsync(DbConnection connection)
+    {
+        var (version, last) = await connection.QuerySingleAsync<(long, long)>(
+            "SELECT (SELECT version FROM entity_edit_version WHERE id = 1), (SELECT coalesce(max(id), 0) FROM entities)");
+        return new EntityChanges(version, last);
+    }
+
+    public Task<EntityEdit> MergeAsync(long id, long into, string actor, CancellationToken ct = default) =>
+        EditAsync((connection, transaction) => edits.MergeAsync(connection, transaction, id, into, actor), ct);
+
+    public Task<EntityEdit> UpdateAsync(long id, EntityPatch patch, string actor, CancellationToken ct = default) =>
+        EditAsync((connection, transaction) => edits.UpdateAsync(connection, transaction, id, patch, actor), ct);
+
+    public Task<EntityEdit> SplitAsync(long id, string alias, string actor, CancellationToken ct = default) =>
+        EditAsync((connection, transaction) => edits.SplitAsync(connection, transaction, id, alias, actor), ct);
+
+    public Task<EntityEdit> UndoAsync(long editId, string actor, CancellationToken ct = default) =>
+        EditAsync((connection, transaction) => edits.UndoAsync(connection, transaction, editId, actor), ct);
+
+    public async Task<IReadOnlyList<EntityEdit>> EditsAsync(long? entityId, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await edits.ListAsync(connection, entityId, limit);
+    }
+
+    /// <summary>One edit in one transaction; afterwards this process's memory of entities starts again from the edited state.</summary>
+    private async Task<EntityEdit> EditAsync(Func<DbConnection, DbTransaction, Task<EntityEdit>> edit, CancellationToken ct)
+    {
+        var (done, version) = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var made = await edit(connection, transaction);
+            return (made, await connection.ExecuteScalarAsync<long>("SELECT version FROM entity_edit_version WHERE id = 1", transaction: transaction));
+        }, options, ct);
+        database.KnownEntities.Forget(version);
+        return done;
+    }
 
     private static EntityType ParseType(string type) => EntityTypes.TryParse(type, out var parsed) ? parsed : EntityType.Organization;
 }

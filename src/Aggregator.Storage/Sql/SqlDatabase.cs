@@ -18,20 +18,38 @@ public abstract class SqlDatabase
     /// <summary>Entity ids and aliases this process has seen committed to this database.</summary>
     internal KnownEntities KnownEntities { get; } = new();
 
-    /// <summary>Condition: the entity's name equals <c>@name</c> in any case (as its unique key compares names).</summary>
-    internal abstract string EntityNameEquals { get; }
+    /// <summary>The provider's full-text search of stories.</summary>
+    internal abstract StorySearch Search { get; }
 
     /// <summary>The stories table as <c>s</c>, read through its narrow (id, entity_terms) index.</summary>
     internal abstract string StoryEntityLists { get; }
 
+    /// <summary>
+    /// Locks the entity rows that an edit changes until it commits, in id order (PostgreSQL; a SQLite transaction
+    /// holds the whole database already).
+    /// </summary>
+    internal abstract Task LockEntitiesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids);
+
     /// <summary>Condition: the link key column equals the parameter, through the index that keeps link keys unique.</summary>
     internal virtual string LinkKeyEquals(string column, string parameter) => $"{column} = {parameter}";
 
-    /// <summary>Condition: alias <c>a.alias</c> equals <c>@name</c> in any case.</summary>
-    internal abstract string AliasEquals { get; }
+    /// <summary>The database refused a story_entities row for an entity merged meanwhile (the writer read entities before the merge).</summary>
+    internal abstract bool IsMergedEntityError(DbException exception);
 
-    /// <summary>Condition: <c>alias</c> starts with the LIKE pattern <c>@prefix</c> in any case (escape character '\').</summary>
-    internal abstract string AliasStartsWith { get; }
+    /// <summary>
+    /// Runs the work in one transaction, again from the start (as <see cref="RetryTransientAsync"/>) when the database
+    /// fails it transiently or refuses a row of an entity merged meanwhile.
+    /// </summary>
+    internal Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, StorageOptions options, CancellationToken ct) =>
+        RetryTransientAsync(async () =>
+        {
+            // Disposing a failed transaction rolls it back (unless the failed commit already has).
+            await using var connection = await OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, options, ct);
 
     /// <summary>An error that a later attempt may not meet: a busy database, a lost connection, a server restarting.</summary>
     internal abstract bool IsTransient(DbException e);
@@ -52,8 +70,10 @@ public abstract class SqlDatabase
             {
                 return await work();
             }
-            catch (DbException e) when (attempt <= options.TransientRetries && IsTransient(e))
+            catch (DbException e) when (attempt <= options.TransientRetries && (IsTransient(e) || IsMergedEntityError(e)))
             {
+                // A writer that read entities before a merge forgets what this process remembers of them.
+                if (IsMergedEntityError(e)) KnownEntities.Forget(-1);
                 ForgetBrokenConnections();
                 await Task.Delay(delay, ct);
                 delay *= 2;
@@ -75,6 +95,13 @@ public abstract class SqlDatabase
             await connection.ExecuteAsync(sql, transaction: transaction);
             await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                 new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
+            await transaction.CommitAsync(ct);
+        }
+        // Keys are folded by the application, never by SQL: those of rows stored without one (before the migration that
+        // made keys, or by an older version of the service) are filled in now.
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            await EntityKeyBackfill.RunAsync(this, connection, transaction);
             await transaction.CommitAsync(ct);
         }
     }

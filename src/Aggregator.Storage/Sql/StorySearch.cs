@@ -19,6 +19,9 @@ internal abstract class StorySearch
     /// <exception cref="SearchSyntaxException">The database could not run the search.</exception>
     public abstract Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct);
 
+    /// <summary>The ids of the stories with mentions stored under any of the entities (by their entity_terms).</summary>
+    public abstract Task<List<long>> MentioningAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> entityIds);
+
     /// <summary>The conditions every provider states alike: date range, feed, language, polling position and page position.</summary>
     protected static List<string> CommonFilters(StoryQuery query, string idColumn, bool relevance, long settledMs, DynamicParameters parameters)
     {
@@ -89,6 +92,8 @@ internal static class Snippets
 /// <summary>
 /// Each story's entity ids as words ("e12 e345") in its search index: entity filters, alone, combined (AND/OR) or with
 /// text, become one index match walked newest first, instead of joins that grow with the popularity of an entity.
+/// The ids are those its mentions are stored under, which a merge leaves as they are: a filter for an entity looks
+/// for it and the entities merged into it.
 /// </summary>
 internal static class EntityTerms
 {

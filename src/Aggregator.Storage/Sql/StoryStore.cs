@@ -76,8 +76,8 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 if (!existing.InThisFeed) await LinkAsync(connection, transaction, story.FeedId, story.Guid, story.ItemTitle, existing.StoryId);
                 return (existing.StoryId, SaveResult.Duplicate);
             }
-            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(story.Mentions));
-            // A link another of this feed's stories holds identifies neither: this one is stored without the key.
+            var resolved = await entities.ResolveAsync(story.Mentions);
+            var entityTerms = EntityTerms.Of(resolved.Ids);
             long id;
             // The next id of the story's millisecond; when all of its ids are taken (a feed dating thousands of items
             // alike), the next millisecond's.
@@ -112,7 +112,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 }, transaction);
             if (stored is null) continue;
             await LinkAsync(connection, transaction, story.FeedId, story.Guid, story.ItemTitle, id);
-            await entities.AddMentionsAsync(id, story.Mentions);
+            await entities.AddMentionsAsync(id, resolved);
             return (id, SaveResult.Stored);
         }
         throw new InvalidOperationException($"Story '{story.Guid}' lost the race for an id {IdAttempts} times.");
@@ -126,36 +126,37 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
                 DELETE FROM story_entities WHERE story_id = @storyId;
                 DELETE FROM mentions WHERE story_id = @storyId;
                 """, new { storyId }, transaction);
-            var entityTerms = EntityTerms.Of(await entities.ResolveAsync(tags.Mentions));
+            var resolved = await entities.ResolveAsync(tags.Mentions);
             await connection.ExecuteAsync("""
                 UPDATE stories SET tagger_version = @Version, language = @Language, tagging = @Tagging, entity_terms = @entityTerms WHERE id = @storyId
-                """, new { storyId, tags.Version, tags.Language, tags.Tagging, entityTerms }, transaction);
-            await entities.AddMentionsAsync(storyId, tags.Mentions);
+                """, new { storyId, tags.Version, tags.Language, tags.Tagging, entityTerms = EntityTerms.Of(resolved.Ids) }, transaction);
+            await entities.AddMentionsAsync(storyId, resolved);
             return true;
         }, ct);
 
-    /// <summary>Runs the work in one transaction, again from the start when the database fails it transiently.</summary>
-    private Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct) =>
-        database.RetryTransientAsync(async () =>
+    /// <summary>
+    /// Runs the work in one transaction (<see cref="SqlDatabase.InTransactionAsync"/>); what the batch learnt of
+    /// entities is remembered once the transaction has committed.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, EntityBatch, Task<T>> work, CancellationToken ct)
+    {
+        var (result, entities) = await database.InTransactionAsync(async (connection, transaction) =>
         {
-            // Disposing a failed transaction rolls it back (unless the failed commit already has).
-            await using var connection = await database.OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
             var entities = new EntityBatch(database, connection, transaction);
-            var result = await work(connection, transaction, entities);
-            await transaction.CommitAsync(ct);
-            entities.Committed();
-            return result;
+            return (await work(connection, transaction, entities), entities);
         }, options, ct);
+        entities.Committed();
+        return result;
+    }
 
-    public async Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<(long, string, string, string?)>("""
+        return (await connection.QueryAsync<(long Id, string Title, string Text, string? Language)>("""
             SELECT id, title, text, language FROM stories
-            WHERE id > @afterId AND (tagger_version IS NULL OR tagger_version <> @taggerVersion OR tagging IS NULL)
+            WHERE id > @afterId AND (@taggerVersion IS NULL OR tagger_version IS NULL OR tagger_version <> @taggerVersion OR tagging IS NULL)
             ORDER BY id LIMIT @limit
-            """, new { afterId, taggerVersion, limit })).ToList();
+            """, new { afterId, taggerVersion, limit })).Select(s => new StoryToTag(s.Id, s.Title, s.Text, StoryIds.Published(s.Id), s.Language)).ToList();
     }
 
     public async Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default)
@@ -166,7 +167,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         // earlier but commits later (concurrent writers, or a smaller id in the same millisecond) is in by then, so a
         // poller never steps past a story it has not been shown.
         var settledMs = Ms(clock.GetUtcNow() - options.SettleTime);
-        var rows = await search.FindAsync(connection, query, offset, settledMs, ct);
+        var rows = await search.FindAsync(connection, await WithMergedAsync(connection, query), offset, settledMs, ct);
         var page = rows.Take(query.Limit).ToList();
         var feeds = await FeedsOfAsync(connection, page.Select(r => r.id).ToList());
         string? next = null;
@@ -193,15 +194,31 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         return new StoryPage(items, next, high.Encode());
     }
 
+    /// <summary>
+    /// Each entity filter with the entities merged into its entities: stories list the entities their mentions were
+    /// stored under, which a merge leaves as they are.
+    /// </summary>
+    private static async Task<StoryQuery> WithMergedAsync(DbConnection connection, StoryQuery query)
+    {
+        if (query.EntityFilters.Count == 0) return query;
+        var ids = query.EntityFilters.SelectMany(f => f).Distinct().ToList();
+        var merged = (await connection.QueryAsync<(long Id, long Into)>(
+            $"SELECT id, merged_into FROM entities WHERE merged_into IN ({string.Join(',', ids)})")).ToLookup(e => e.Into, e => e.Id);
+        return merged.Count == 0 ? query
+            : query with { EntityFilters = query.EntityFilters.Select(f => (IReadOnlyList<long>)f.Concat(f.SelectMany(id => merged[id])).Distinct().ToList()).ToList() };
+    }
+
     public async Task<Story?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<StoryRow>("SELECT id, title, link, author, published, first_seen, summary, text, extraction, tagger_version, language, tagging FROM stories WHERE id = @id", new { id });
         if (row is null) return null;
         var feeds = await FeedsOfAsync(connection, [id]);
+        // Each mention under the live entity its entity is or was merged into; those of ignored entities are hidden.
         var mentions = await connection.QueryAsync<MentionRow>("""
-            SELECT m.field, m.start, m."end", m.text, e.type, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id
-            WHERE m.story_id = @id ORDER BY m.field, m.start
+            SELECT m.field, m.start, m."end", m.text, r.type, r.name, r.id FROM mentions m
+            JOIN entities e ON e.id = m.entity_id JOIN entities r ON r.id = coalesce(e.merged_into, e.id)
+            WHERE m.story_id = @id AND NOT r.ignored ORDER BY m.field, m.start
             """, new { id });
         return new Story
         {
@@ -219,7 +236,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
             Tagging = row.tagging,
             Feeds = feeds.TryGetValue(id, out var list) ? list : [],
             Mentions = mentions.Select(m => new StoryMention((StoryField)m.field, (int)m.start, (int)m.end,
-                EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name)).ToList(),
+                EntityTypes.TryParse(m.type, out var type) ? type : EntityType.Organization, m.text, m.name) { EntityId = m.id }).ToList(),
         };
     }
 
@@ -273,7 +290,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
         var counts = await connection.QuerySingleAsync<(long Stories, long Feeds, long Entities, long Failing)>("""
             SELECT (SELECT story_count FROM data_version WHERE id = 1),
                    (SELECT count(*) FROM feeds WHERE deleted_at IS NULL),
-                   (SELECT count(*) FROM entities WHERE story_count > 0),
+                   (SELECT count(*) FROM entities WHERE story_count > 0 AND NOT ignored),
                    (SELECT count(*) FROM feeds WHERE deleted_at IS NULL AND consecutive_failures > 0)
             """);
         var perHour = (await connection.QueryAsync<(long Bucket, long Count)>("""
@@ -296,7 +313,7 @@ internal sealed class StoryStore(SqlDatabase database, StorySearch search, Stora
 
     private sealed record HighWater(long first_seen, long id);
 
-    private sealed record MentionRow(long field, long start, long end, string text, string type, string name);
+    private sealed record MentionRow(long field, long start, long end, string text, string type, string name, long id);
 
     private sealed class StoryRow
     {

@@ -35,10 +35,14 @@ public sealed class SqliteDatabase : SqlDatabase
     public string Path { get; }
 
     protected override string MigrationPrefix => "Migrations/Sqlite/";
-    internal override string EntityNameEquals => "name = @name COLLATE NOCASE";
+    internal override StorySearch Search { get; } = new SqliteStorySearch();
     internal override string StoryEntityLists => "stories s INDEXED BY stories_entity_terms";
-    internal override string AliasEquals => "a.alias = @name";
-    internal override string AliasStartsWith => @"alias LIKE @prefix ESCAPE '\'";
+
+    internal override Task LockEntitiesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids) => Task.CompletedTask;
+
+    /// <summary>The RAISE of the trigger story_entities_of_merged.</summary>
+    internal override bool IsMergedEntityError(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 } && exception.Message.Contains("entity merged", StringComparison.Ordinal);
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {

@@ -21,6 +21,10 @@ internal sealed class SqliteStorySearch : StorySearch
             ? PlainSnippet("s")
             : $"snippet(stories_fts, 1, '{Snippets.MarkStart}', '{Snippets.MarkEnd}', '…', 24)") + " AS snippet";
 
+    public override async Task<List<long>> MentioningAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> entityIds) =>
+        (await connection.QueryAsync<long>("SELECT rowid FROM stories_fts WHERE stories_fts MATCH @match ORDER BY rowid",
+            new { match = Fts5Query.Render(new StoryQuery { EntityFilters = [entityIds.ToList()] }) }, transaction)).ToList();
+
     public override async Task<List<SummaryRow>> FindAsync(DbConnection connection, StoryQuery query, long offset, long settledMs, CancellationToken ct)
     {
         var parameters = new DynamicParameters();

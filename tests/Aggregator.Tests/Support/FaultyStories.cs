@@ -28,7 +28,7 @@ public sealed class FaultyStories(IStoryStore inner, Func<int, Task> beforeSave)
     public Task LinkAsync(long feedId, string guid, string? itemTitle, long storyId, CancellationToken ct = default) => inner.LinkAsync(feedId, guid, itemTitle, storyId, ct);
     public Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default) => inner.SaveManyAsync(stories, ct);
     public Task ReplaceTagsAsync(long storyId, StoryTags tags, CancellationToken ct = default) => inner.ReplaceTagsAsync(storyId, tags, ct);
-    public Task<IReadOnlyList<(long Id, string Title, string Text, string? Language)>> UntaggedAsync(string taggerVersion, long afterId, int limit, CancellationToken ct = default) => inner.UntaggedAsync(taggerVersion, afterId, limit, ct);
+    public Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default) => inner.UntaggedAsync(taggerVersion, afterId, limit, ct);
     public Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
     public Task<Story?> GetAsync(long id, CancellationToken ct = default) => inner.GetAsync(id, ct);
     public Task<StoreCondition> ConditionAsync(CancellationToken ct = default) => inner.ConditionAsync(ct);
