@@ -6,6 +6,7 @@ using Aggregator.Core.Model;
 using Aggregator.Core.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Aggregator.Api.Endpoints;
 
@@ -29,6 +30,7 @@ public static class EntityEditsEndpoints
                 EditAsync(http, entities, ct, actor => request.Into is { } into
                     ? editor.MergeAsync(id, into, actor, ct)
                     : throw new ArgumentException("Give the id of the entity to merge into in the 'into' field.")))
+            .Documented(Parameters.Id("entity"))
             .WithSummary("Merges the entity into another: its aliases, mentions, counts, series and co-occurrences move to the target.")
             .WithDescription("""
                 Body: {"into": <id>}. Later mentions of its names resolve to the target, and its id answers 308 to the target's.
@@ -38,6 +40,7 @@ public static class EntityEditsEndpoints
         app.MapPatch("/{id:long}", (long id, EntityPatchRequest request, EntityEditor editor, IEntityStore entities, HttpContext http, CancellationToken ct) =>
                 EditAsync(http, entities, ct, actor =>
                     editor.UpdateAsync(id, new EntityPatch(request.Name, EntitiesEndpoints.ParseType(request.Type), request.Ignored), actor, ct)))
+            .Documented(Parameters.Id("entity"))
             .WithSummary("Renames, retypes or ignores the entity.")
             .WithDescription("""
                 Body: any of {"name": "...", "type": "PERSON|LOCATION|ORGANIZATION", "ignored": true|false}. The old name stays an
@@ -49,6 +52,7 @@ public static class EntityEditsEndpoints
                 EditAsync(http, entities, ct, actor => string.IsNullOrWhiteSpace(request.Alias)
                     ? throw new ArgumentException("Give the alias to split off in the 'alias' field.")
                     : editor.SplitAsync(id, request.Alias, actor, ct), created: true))
+            .Documented(Parameters.Id("entity"))
             .WithSummary("Makes one alias of the entity an entity of its own again, with the mentions written that way.")
             .WithDescription("Body: {\"alias\": \"...\"}. Answers 201 with the edit and the new entity.");
 
@@ -67,11 +71,13 @@ public static class EntityEditsEndpoints
                 }
             })
             .AddEndpointFilter<ConditionalGetFilter>()
+            .Documented(new("entity", "Only the edits of this entity (either side of a merge or split).", JsonSchemaType.Integer, "int64"), Parameters.Limit(MaxEdits, 50))
             .WithSummary("The edit log, newest first: what was changed, when, by which key or address, and whether it was undone.")
             .WithDescription($"entity: only the edits of this entity (either side of a merge or split). limit: 1-{MaxEdits}, default 50.");
 
         app.MapDelete("/edits/{editId:long}", (long editId, EntityEditor editor, IEntityStore entities, HttpContext http, CancellationToken ct) =>
                 EditAsync(http, entities, ct, actor => editor.UndoAsync(editId, actor, ct)))
+            .Documented(new ParameterDoc("editId", "The edit's id.", JsonSchemaType.Integer, "int64"))
             .WithSummary("Undoes an edit, counts included.")
             .WithDescription("An edit of entities edited again later is undone after the later edit (409 says which). Answers the undone edit and its entity.");
     }

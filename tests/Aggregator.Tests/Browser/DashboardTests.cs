@@ -53,6 +53,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             FeedServer.MapContent("/europe.xml", Fixtures.Read("feeds/europe.rss.xml"));
             FeedServer.MapContent("/world.xml", Fixtures.Read("feeds/world.rss.xml"));
             FeedServer.MapContent("/fresh.xml", FreshFeed());
+            FeedServer.MapContent("/identity.xml", IdentityFeed());
             FeedServer.MapContent("/new.xml", Fixtures.Rss("Added from the dashboard",
                 new Fixtures.Item("new-1", "A feed added in the browser", "https://example.org/new-1", "Nothing to see.")));
             // Fails until a test makes it work, then serves a feed: what a refresh from the dashboard is for.
@@ -79,7 +80,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             // Through the service's own pipeline: fetch, parse, dedup, tag, store, and feed health.
             var feeds = Api.Services.GetRequiredService<IFeedStore>();
             var poller = Api.Services.GetRequiredService<FeedPoller>();
-            foreach (var (path, name) in new[] { ("/world.xml", "World Desk"), ("/europe.xml", "Europe Desk"), ("/fresh.xml", "Markets Live"), ("/broken.xml", "Broken Wire"), ("/flaky.xml", "Flaky Wire"), ("/doomed.xml", "Doomed Wire") })
+            foreach (var (path, name) in new[] { ("/world.xml", "World Desk"), ("/europe.xml", "Europe Desk"), ("/fresh.xml", "Markets Live"), ("/identity.xml", "Identity Desk"), ("/broken.xml", "Broken Wire"), ("/flaky.xml", "Flaky Wire"), ("/doomed.xml", "Doomed Wire") })
             {
                 var (feed, _) = await feeds.AddAsync(new FeedDefinition(FeedServer.Url(path), name), true);
                 await poller.PollAsync(feed.Id, force: true);
@@ -114,6 +115,42 @@ public sealed class DashboardFixture : IAsyncLifetime
                 "Shares rose in Frankfurt and Paris after Christine Lagarde spoke, traders said.", At(4)),
             new Fixtures.Item("fresh-4", "Lagarde and Macron discuss savings union", "https://markets.example.org/4",
                 "Christine Lagarde met Emmanuel Macron in Paris to discuss a savings union for the European Union.", At(6)));
+    }
+
+    /// <summary>
+    /// Entities for the editing tests, each test its own: a person to rename and retype (with a namesake-like
+    /// neighbour to collide with), an organisation to ignore, a person with a twin to merge, and a person whose
+    /// surname-only mentions become an alias to split off. Older than the other feeds' stories, so that the latest
+    /// stories stay theirs.
+    /// </summary>
+    private static string IdentityFeed()
+    {
+        static string At(double hoursAgo) => new DateTimeOffset(2026, 11, 12, 12, 0, 0, TimeSpan.Zero).AddHours(-hoursAgo).ToString("r");
+        return Fixtures.Rss("Identity Desk",
+            new Fixtures.Item("id-1", "Warsaw trade fair opens", "https://identity.example.org/1",
+                "Marta Kowalczyk opened the trade fair in Warsaw, and Marta Kowalska spoke for the exhibitors.", At(60)),
+            new Fixtures.Item("id-2", "Trade fair draws record crowds", "https://identity.example.org/2",
+                "Organisers said Marta Kowalczyk would bring the fair to Gdansk next year.", At(58)),
+            new Fixtures.Item("id-3", "Trading house expands", "https://identity.example.org/3",
+                "Northwind Trading Company opened an office in Lisbon.", At(56)),
+            new Fixtures.Item("id-4", "Shipping costs rise", "https://identity.example.org/4",
+                "Northwind Trading Company warned about shipping costs in Rotterdam.", At(54)),
+            new Fixtures.Item("id-5", "Visit to a steel works", "https://identity.example.org/5",
+                "Boris Johnson visited a steel works in Sheffield on Monday.", At(52)),
+            new Fixtures.Item("id-6", "Speech on trains", "https://identity.example.org/6",
+                "Boris Johnson spoke about railways in Leeds.", At(50)),
+            new Fixtures.Item("id-7", "A dinner in the capital", "https://identity.example.org/7",
+                "Boris Johnson attended a dinner in London.", At(48)),
+            new Fixtures.Item("id-8", "Former mayor at a school", "https://identity.example.org/8",
+                "Former mayor B. Johnson opened a school in Manchester.", At(46)),
+            new Fixtures.Item("id-9", "Former mayor at a hospital", "https://identity.example.org/9",
+                "Former mayor B. Johnson visited a hospital in Bristol.", At(44)),
+            new Fixtures.Item("id-10", "Trade warning", "https://identity.example.org/10",
+                "Ngozi Okonjo-Iweala said in Geneva that tariffs hurt growth.", At(42)),
+            new Fixtures.Item("id-11", "Okonjo-Iweala calls for calm", "https://identity.example.org/11",
+                "Okonjo-Iweala asked ministers in Nairobi to keep talking.", At(40)),
+            new Fixtures.Item("id-12", "Okonjo-Iweala meets ministers", "https://identity.example.org/12",
+                "Okonjo-Iweala met ministers in Accra.", At(38)));
     }
 
     public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPageAsync()
@@ -462,6 +499,214 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
 
         await page.GotoAsync("/#/entity/987654321");
         await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("No such entity");
+        Assert.Empty(errors);
+    }
+
+    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors, HttpClient Client, long Id)> OpenEntityAsync(string name, string type)
+    {
+        Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
+        await fixture.StartAsync();
+        var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        var id = await EntityIdAsync(client, name, type);
+        var (context, page, errors) = await OpenAsync($"#/entity/{id}");
+        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync(name);
+        await page.Locator(".entity-edit > summary").ClickAsync();
+        return (context, page, errors, client, id);
+    }
+
+    private static async Task<long> EntityIdAsync(HttpClient client, string name, string type) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/entities?q={Uri.EscapeDataString(name)}&type={type}"))
+        .EnumerateArray().Single(e => e.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
+
+    /// <summary>The entity as the API has it now (a merged id answers the entity it was merged into).</summary>
+    private static Task<JsonElement> EntityAsync(HttpClient client, long id) => client.GetFromJsonAsync<JsonElement>($"/api/entities/{id}");
+
+    private static async Task<(long Stories, long Mentions)> CountsAsync(HttpClient client, long id)
+    {
+        var entity = await EntityAsync(client, id);
+        return (entity.GetProperty("stories").GetInt64(), entity.GetProperty("mentions").GetInt64());
+    }
+
+    [SkippableFact]
+    public async Task Entity_page_renames_and_retypes_and_says_what_the_api_refuses()
+    {
+        var (context, page, errors, client, id) = await OpenEntityAsync("Marta Kowalczyk", "PERSON");
+        await using var _ = context;
+        using var __ = client;
+        var message = page.Locator(".entity-edit .form-message");
+
+        // Without the operator key the API answers 401 to edits and to the edit log: the page says editing needs the
+        // key, and the key given in its field goes with the next request.
+        var presented = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string? Key)>();
+        await page.RouteAsync(url => new Uri(url).AbsolutePath is var path && (path == $"/api/entities/{id}" || path == "/api/entities/edits"), async route =>
+        {
+            if (route.Request.Method == "GET" && !route.Request.Url.Contains("/edits")) { await route.ContinueAsync(); return; }
+            presented.Enqueue((route.Request.Method, route.Request.Headers.GetValueOrDefault("x-api-key")));
+            await route.FulfillAsync(new()
+            {
+                Status = 401, ContentType = "application/problem+json",
+                Body = """{"title":"Unauthorized","status":401,"detail":"This endpoint needs the API key, in the X-Api-Key header or as Authorization: Bearer <key>."}""",
+            });
+        });
+        await page.ReloadAsync();
+        await page.Locator(".entity-edit > summary").ClickAsync();
+        await Assertions.Expect(page.Locator(".entity-edit .edits .notice.error")).ToContainTextAsync("Editing needs the operator key");
+        await page.Locator(".entity-edit .api-key summary").ClickAsync();
+        await page.Locator("#entity-api-key").FillAsync("not-the-key");
+        await page.Locator("#entity-new-name").FillAsync("Marta Kowalczyk-Nowak");
+        await page.Locator("[data-action=rename]").ClickAsync();
+        await Assertions.Expect(message).ToContainTextAsync("Editing needs the operator key");
+        Assert.Equal(("GET", null), presented.First());
+        Assert.Contains(("PATCH", "not-the-key"), presented);
+        await page.Locator("#entity-api-key").FillAsync("");
+        await page.UnrouteAllAsync();
+        await page.ReloadAsync();
+        await page.Locator(".entity-edit > summary").ClickAsync();
+        await Assertions.Expect(page.Locator(".edit-list, .edits p.muted").First).ToBeVisibleAsync();
+
+        // A name another entity of the type has: the API's problem detail is shown.
+        await page.Locator("#entity-new-name").FillAsync("Marta Kowalska");
+        await page.Locator("[data-action=rename]").ClickAsync();
+        await Assertions.Expect(message).ToContainTextAsync("merge into it instead");
+        await Assertions.Expect(message).ToHaveClassAsync(new Regex(@"\berror\b"));
+        Assert.Equal("Marta Kowalczyk", (await EntityAsync(client, id)).GetProperty("name").GetString());
+
+        await page.Locator("#entity-new-name").FillAsync("Marta Kowalczyk-Nowak");
+        await page.Locator("[data-action=rename]").ClickAsync();
+        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync("Marta Kowalczyk-Nowak");
+        await Assertions.Expect(message).ToContainTextAsync("Renamed to “Marta Kowalczyk-Nowak”");
+        var renamed = await EntityAsync(client, id);
+        Assert.Equal("Marta Kowalczyk-Nowak", renamed.GetProperty("name").GetString());
+        Assert.Contains("Marta Kowalczyk", renamed.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+
+        await page.Locator("#entity-new-type").SelectOptionAsync("ORGANIZATION");
+        await page.Locator("[data-action=retype]").ClickAsync();
+        await Assertions.Expect(page.Locator(".entity-header .badge")).ToHaveTextAsync("Organization");
+        Assert.Equal("ORGANIZATION", (await EntityAsync(client, id)).GetProperty("type").GetString());
+        // The two edits made, newest first; the refused and conflicting ones were never made.
+        var edits = page.Locator(".edit-list .edit-item");
+        await Assertions.Expect(edits).ToHaveCountAsync(2);
+        await Assertions.Expect(edits.First).ToContainTextAsync("retyped PERSON to ORGANIZATION");
+        await Assertions.Expect(edits.Nth(1)).ToContainTextAsync("renamed 'Marta Kowalczyk' to 'Marta Kowalczyk-Nowak'");
+
+        await page.ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("entity-edit"), FullPage = true });
+        // On a phone the edit area fits: nothing scrolls sideways, the controls are on screen.
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page scrolls sideways");
+        foreach (var control in new[] { "[data-action=rename]", "[data-action=retype]", "[data-action=ignore]", "#merge-target", "[data-action=undo] >> nth=0" })
+        {
+            var box = await page.Locator(control).BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{control} is cut off at {box.X}+{box.Width}");
+        }
+        await page.Locator(".entity-edit").ScreenshotAsync(new() { Path = DashboardFixture.ScreenshotPath("entity-edit-390") });
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Not_an_entity_leaves_the_entity_list_and_undo_brings_it_back_with_its_counts()
+    {
+        var (context, page, errors, client, id) = await OpenEntityAsync("Northwind Trading Company", "ORGANIZATION");
+        await using var _ = context;
+        using var __ = client;
+        var before = await CountsAsync(client, id);
+        Assert.Equal((2L, 2L), before);
+        async Task<bool> ListedAsync() => (await client.GetFromJsonAsync<JsonElement>("/api/entities?q=Northwind"))
+            .EnumerateArray().Any(e => e.GetProperty("id").GetInt64() == id);
+
+        await page.Locator("[data-action=ignore]").ClickAsync();
+        await Assertions.Expect(page.Locator(".ignored-notice")).ToContainTextAsync("Not an entity");
+        Assert.False(await ListedAsync());
+        Assert.True((await EntityAsync(client, id)).GetProperty("ignored").GetBoolean());
+
+        // Undone from the list of its edits: listed again, with exactly the counts it had.
+        var edit = page.Locator(".edit-list .edit-item").First;
+        await Assertions.Expect(edit).ToContainTextAsync("not an entity");
+        await edit.Locator("[data-action=undo]").ClickAsync();
+        await Assertions.Expect(page.Locator(".entity-edit .form-message.ok")).ToContainTextAsync("Undone");
+        await Assertions.Expect(page.Locator(".ignored-notice")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".edit-list .edit-item.undone")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".entity-stories")).ToHaveTextAsync("2");
+        Assert.True(await ListedAsync());
+        Assert.Equal(before, await CountsAsync(client, id));
+
+        // Ignored again, and made an entity again with the button the page offers meanwhile.
+        await page.Locator("[data-action=ignore]").ClickAsync();
+        await page.Locator("[data-action=unignore]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-action=ignore]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".ignored-notice")).ToHaveCountAsync(0);
+        Assert.True(await ListedAsync());
+        Assert.Equal(before, await CountsAsync(client, id));
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Merge_into_an_entity_found_by_name_shows_the_target_with_the_summed_counts()
+    {
+        var (context, page, errors, client, twin) = await OpenEntityAsync("B. Johnson", "PERSON");
+        await using var _ = context;
+        using var __ = client;
+        var target = await EntityIdAsync(client, "Boris Johnson", "PERSON");
+        var (twinStories, twinMentions) = await CountsAsync(client, twin);
+        var (targetStories, targetMentions) = await CountsAsync(client, target);
+        Assert.Equal((2L, 3L), (twinStories, targetStories));
+
+        await page.Locator("#merge-target").PressSequentiallyAsync("Boris J");
+        var suggestion = page.Locator(".entity-edit .suggestion", new() { HasText = "Boris Johnson" });
+        await suggestion.ClickAsync();
+        var confirm = page.Locator(".entity-edit .confirm");
+        await Assertions.Expect(confirm).ToContainTextAsync("Merge “B. Johnson” (2 stories) into “Boris Johnson” (Person, 3 stories)?");
+        await confirm.Locator("[data-action=confirm-merge]").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex($@"#/entity/{target}\?merged={twin}$"), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync("Boris Johnson");
+        await Assertions.Expect(page.Locator(".merged-notice")).ToContainTextAsync($"Entity {twin} was merged into Boris Johnson");
+        await Assertions.Expect(page.Locator(".entity-stories")).ToHaveTextAsync("5");
+        Assert.Equal((targetStories + twinStories, targetMentions + twinMentions), await CountsAsync(client, target));
+        Assert.Equal(target, (await EntityAsync(client, twin)).GetProperty("id").GetInt64());
+
+        // A link to the merged id keeps working: the page follows the API's 308 and says so.
+        await page.GotoAsync($"/#/entity/{twin}");
+        await page.WaitForURLAsync(new Regex($@"#/entity/{target}\?merged={twin}$"), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync("Boris Johnson");
+        await Assertions.Expect(page.Locator(".merged-notice")).ToContainTextAsync($"Entity {twin} was merged");
+
+        // Undone from the target's edits: both entities as they were.
+        await page.Locator(".entity-edit > summary").ClickAsync();
+        var merge = page.Locator(".edit-list .edit-item", new() { HasText = "Merged 'B. Johnson'" });
+        await merge.Locator("[data-action=undo]").ClickAsync();
+        await Assertions.Expect(page.Locator(".entity-edit .form-message.ok a", new() { HasText = "B. Johnson" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".entity-stories")).ToHaveTextAsync("3");
+        Assert.Equal((targetStories, targetMentions), await CountsAsync(client, target));
+        Assert.Equal((twinStories, twinMentions), await CountsAsync(client, twin));
+        Assert.Equal(twin, (await EntityAsync(client, twin)).GetProperty("id").GetInt64());
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task Splitting_an_alias_off_makes_an_entity_with_its_mentions()
+    {
+        var (context, page, errors, client, id) = await OpenEntityAsync("Ngozi Okonjo-Iweala", "PERSON");
+        await using var _ = context;
+        using var __ = client;
+        // One story names her in full; two by surname only, in the title and the text.
+        Assert.Equal((3L, 5L), await CountsAsync(client, id));
+
+        var alias = page.Locator(".alias-list li").Filter(new() { Has = page.Locator(".alias", new() { HasTextRegex = new Regex("^Okonjo-Iweala$") }) });
+        await alias.Locator("[data-action=split]").ClickAsync();
+        var made = page.Locator(".entity-edit .form-message.ok a");
+        await Assertions.Expect(made).ToHaveTextAsync("Okonjo-Iweala");
+        await Assertions.Expect(page.Locator(".entity-edit .form-message.ok")).ToContainTextAsync("(4 mentions in 2 stories)");
+        await Assertions.Expect(page.Locator(".entity-stories")).ToHaveTextAsync("1");
+        Assert.Equal((1L, 1L), await CountsAsync(client, id));
+        var created = long.Parse(Regex.Match((await made.GetAttributeAsync("href"))!, @"#/entity/(\d+)$").Groups[1].Value);
+        Assert.NotEqual(id, created);
+        var split = await EntityAsync(client, created);
+        Assert.Equal(("Okonjo-Iweala", 2L, 4L), (split.GetProperty("name").GetString(), split.GetProperty("stories").GetInt64(), split.GetProperty("mentions").GetInt64()));
+
+        await made.ClickAsync();
+        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync("Okonjo-Iweala");
+        await Assertions.Expect(page.Locator(".entity-stories")).ToHaveTextAsync("2");
         Assert.Empty(errors);
     }
 

@@ -13,6 +13,25 @@ export function apiKey() {
   try { return sessionStorage.getItem('aggregator.apiKey') || ''; } catch { return ''; }
 }
 
+function saveApiKey(value) {
+  try { if (value) sessionStorage.setItem('aggregator.apiKey', value); else sessionStorage.removeItem('aggregator.apiKey'); } catch { /* private mode */ }
+}
+
+/** The operator key's field, folded away: kept in this tab only, for every page, as it is typed. */
+export function apiKeyField(id) {
+  const input = el('input', { type: 'password', id, autocomplete: 'off', value: apiKey(), placeholder: 'Only when the server asks for it' });
+  input.addEventListener('input', () => saveApiKey(input.value));
+  return el('details', { class: 'api-key' }, el('summary', null, 'API key'),
+    el('div', { class: 'field' }, el('label', { for: id }, 'Operator key (kept in this tab only)'), input));
+}
+
+/** An operator action's error as the pages say it: a refusal (401, 403) says what is missing and where to give it. */
+export function operatorError(error, refused = 'This needs the operator key') {
+  return error.status === 401 || error.status === 403
+    ? `${refused}: enter it under “API key”. (${error.message})`
+    : error.message;
+}
+
 export async function api(path, options = {}) {
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   const key = apiKey();

@@ -1,7 +1,7 @@
 // #/feeds : the feeds with their health; adding, refreshing, pausing, resuming, deleting and re-timing them; sorted and filtered.
 import { el, clear, pageHeader } from '../dom.js';
 import { num, parseTime, timeNode } from '../format.js';
-import { api, apiKey, query, errorBox } from '../api.js';
+import { api, apiKey, apiKeyField, operatorError, query, errorBox } from '../api.js';
 import { POLL_MS } from '../live.js';
 
 const SORTS = { failing: 'Failing first', name: 'Name', success: 'Last success' };
@@ -44,7 +44,7 @@ export async function feedsPage(ctx) {
   const url = el('input', { type: 'url', id: 'feed-url', name: 'url', required: true, placeholder: 'https://example.org/rss, or the site itself', autocomplete: 'off' });
   const name = el('input', { type: 'text', id: 'feed-name', name: 'name', placeholder: 'Optional: taken from the feed', autocomplete: 'off' });
   const interval = el('input', { type: 'number', id: 'feed-interval', name: 'intervalMinutes', min: 1, placeholder: '15' });
-  const key = el('input', { type: 'password', id: 'api-key', autocomplete: 'off', value: apiKey(), placeholder: 'Only when the server asks for it' });
+  const keyField = apiKeyField('api-key');
   const submit = el('button', { type: 'submit', class: 'button' }, 'Add feed');
   const form = el('form', { class: 'feed-form card', novalidate: true },
     el('h2', null, 'Add a feed'),
@@ -53,17 +53,15 @@ export async function feedsPage(ctx) {
       el('div', { class: 'field' }, el('label', { for: 'feed-name' }, 'Name'), name),
       el('div', { class: 'field narrow' }, el('label', { for: 'feed-interval' }, 'Every (min)'), interval),
       el('div', { class: 'field actions' }, submit)),
-    el('details', { class: 'api-key' }, el('summary', null, 'API key'),
-      el('div', { class: 'field' }, el('label', { for: 'api-key' }, 'Operator key (kept in this tab only)'), key)),
+    keyField,
     message);
 
   const say = (kind, text) => { message.className = `form-message ${kind}`; message.textContent = text; };
-  const sayError = e => say('error', e.status === 401 ? `${e.message} Enter the operator key under “API key”.` : e.message);
+  const sayError = e => say('error', operatorError(e));
 
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     clear(message).className = 'form-message';
-    try { if (key.value) sessionStorage.setItem('aggregator.apiKey', key.value); else sessionStorage.removeItem('aggregator.apiKey'); } catch { /* private mode */ }
     if (!url.value.trim()) {
       say('error', 'Give the feed\u2019s URL.');
       url.focus();
@@ -78,7 +76,7 @@ export async function feedsPage(ctx) {
       const found = feed.discovery ? ` (found on ${feed.discovery.page})` : '';
       say('ok', `Added “${feed.name}”${found}. It will be polled shortly.`);
       form.reset();
-      key.value = apiKey();
+      keyField.querySelector('input').value = apiKey();
       await loadFeeds(feed.id);
     } catch (e) {
       if (e.status === 409) {

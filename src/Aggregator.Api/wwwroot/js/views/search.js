@@ -1,8 +1,9 @@
 // #/search : stories by text, entities, type, feed and date.
 import { el, clear, pageHeader } from '../dom.js';
-import { TYPES, TYPE_LABELS, num, typeBadge } from '../format.js';
+import { TYPES, TYPE_LABELS } from '../format.js';
 import { api, query, errorBox } from '../api.js';
 import { storyItem } from '../stories.js';
+import { entityCombo } from '../entity-combo.js';
 
 function searchParamsFromHash(params) {
   return {
@@ -22,8 +23,7 @@ export async function searchPage(ctx) {
   const entities = [...state.entity];
 
   const q = el('input', { type: 'search', name: 'q', id: 'q', value: state.q, placeholder: 'Words, "a phrase", prefix*, -exclude, OR', autocomplete: 'off', maxlength: 500 });
-  const entityInput = el('input', { type: 'text', id: 'entity-input', placeholder: 'Type a person, place or organisation', autocomplete: 'off', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'entity-suggestions' });
-  const suggestions = el('ul', { class: 'suggestions', id: 'entity-suggestions', role: 'listbox', hidden: true });
+  const entityInput = el('input', { type: 'text', id: 'entity-input', placeholder: 'Type a person, place or organisation' });
   const chips = el('div', { class: 'chips entity-chips' });
   const type = el('select', { id: 'type', name: 'type' },
     el('option', { value: '' }, 'Any type'), TYPES.map(t => el('option', { value: t, selected: state.type === t }, TYPE_LABELS[t])));
@@ -49,53 +49,18 @@ export async function searchPage(ctx) {
     const trimmed = String(name || '').trim();
     if (trimmed && !entities.some(e => e.toLowerCase() === trimmed.toLowerCase())) entities.push(trimmed);
     entityInput.value = '';
-    hideSuggestions();
     renderChips();
   };
-
-  const hideSuggestions = () => { suggestions.hidden = true; entityInput.setAttribute('aria-expanded', 'false'); };
-  let suggestTimer = null, suggestSeq = 0, active = -1;
-  entityInput.addEventListener('input', () => {
-    clearTimeout(suggestTimer);
-    const text = entityInput.value.trim();
-    if (!text) { hideSuggestions(); return; }
-    suggestTimer = setTimeout(async () => {
-      const seq = ++suggestSeq;
-      try {
-        const list = await api(`/api/entities${query({ q: text, type: type.value, limit: 8 })}`);
-        if (seq !== suggestSeq) return;
-        clear(suggestions);
-        active = -1;
-        for (const e of list || []) {
-          suggestions.appendChild(el('li', { role: 'option', class: 'suggestion', dataset: { name: e.name },
-            onmousedown: ev => { ev.preventDefault(); addEntity(e.name); } },
-            el('span', { class: 'suggestion-name' }, e.name), typeBadge(e.type), el('span', { class: 'muted' }, `${num(e.stories)} stories`)));
-        }
-        suggestions.hidden = !suggestions.children.length;
-        entityInput.setAttribute('aria-expanded', String(!suggestions.hidden));
-      } catch { hideSuggestions(); }
-    }, 150);
+  const entityField = entityCombo(entityInput, {
+    listId: 'entity-suggestions', type: () => type.value,
+    onPick: e => addEntity(e.name),
+    onEnter: text => { if (text) addEntity(text); else form.requestSubmit(); },
   });
-  entityInput.addEventListener('keydown', ev => {
-    const items = [...suggestions.children];
-    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
-      if (suggestions.hidden || !items.length) return;
-      ev.preventDefault();
-      active = (active + (ev.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
-      items.forEach((li, i) => li.classList.toggle('active', i === active));
-    } else if (ev.key === 'Enter') {
-      ev.preventDefault();
-      if (!suggestions.hidden && active >= 0 && items[active]) addEntity(items[active].dataset.name);
-      else if (entityInput.value.trim()) addEntity(entityInput.value);
-      else form.requestSubmit();
-    } else if (ev.key === 'Escape') hideSuggestions();
-  });
-  entityInput.addEventListener('blur', () => setTimeout(hideSuggestions, 100));
 
   const form = el('form', { class: 'search-form', role: 'search' },
     el('div', { class: 'field grow' }, el('label', { for: 'q' }, 'Text'), q),
     el('div', { class: 'field grow entity-field' }, el('label', { for: 'entity-input' }, 'Entities'),
-      el('div', { class: 'combo' }, entityInput, suggestions), chips),
+      entityField, chips),
     el('div', { class: 'field-row' },
       el('div', { class: 'field' }, el('label', { for: 'type' }, 'Type'), type),
       el('div', { class: 'field', hidden: entities.length < 2 }, el('label', { for: 'match' }, 'Match'), match),
