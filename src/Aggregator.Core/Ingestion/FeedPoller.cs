@@ -156,7 +156,7 @@ public sealed class FeedPoller(
                 else
                 {
                     // Resolved in feed order, each story seeing the entities of those before it: observed now, as
-                    // the batch is stored after them (and read again from the store when one of them is not).
+                    // the batch is stored after them (and read again from the store when one of them fails).
                     var story = await entities.ResolveAsync(prepared, ct);
                     entities.Observe(story.Mentions, story.Published);
                     batch.Add((entry, story));
@@ -225,8 +225,9 @@ public sealed class FeedPoller(
             }
             stored += results.Count(r => r == SaveResult.Stored);
             duplicates += results.Count(r => r == SaveResult.Duplicate);
-            // The directory observed each story as it was resolved: one not stored makes it read the store again.
-            if (results.Any(r => r != SaveResult.Stored)) entities.Invalidate();
+            // The directory observed each story as it was resolved. A duplicate names what its stored twin named (it
+            // only counted one story more, until the next reload); one that failed makes it read the store again.
+            if (results.Any(r => r is null)) entities.Invalidate();
         }
     }
 
