@@ -24,6 +24,12 @@ public sealed class FeedPoller(
     TimeProvider clock,
     ILogger<FeedPoller> log)
 {
+    /// <summary>
+    /// At most this many prepared stories are stored in one transaction: one commit instead of one per story (with
+    /// SQLite's full-text index, most of a story's write), without holding the write lock for long.
+    /// </summary>
+    private const int MaxStoriesPerTransaction = 100;
+
     /// <param name="force">Poll even when the feed is disabled or resting after failures (an operator's refresh).</param>
     public Task<IngestionReport> PollAsync(long feedId, bool force, CancellationToken ct = default) =>
         PollIfAsync(feedId, feed => force || PollSchedule.IsDue(feed, clock.GetUtcNow()),
@@ -133,33 +139,38 @@ public sealed class FeedPoller(
         }
 
         // Items are fetched, extracted and tagged a few at a time, but stored in feed order, so when two items of one
-        // poll are the same story the first one listed is the one kept, whatever finished first.
+        // poll are the same story the first one listed is the one kept, whatever finished first. Those already
+        // prepared are stored together, in one transaction, while the next are still being fetched.
         using var gate = new SemaphoreSlim(options.Value.ArticleConcurrency);
         var preparing = fresh.Select(entry => PrepareAsync(feed, entry, fetchArticles, gate, ct)).ToList();
-        foreach (var (entry, task) in fresh.Zip(preparing))
+        var batch = new List<(IdentifiedItem Entry, NewStory Story)>();
+        for (var i = 0; i < fresh.Count; i++)
         {
+            var entry = fresh[i];
             try
             {
-                var (prepared, warning) = await task;
+                var (prepared, warning) = await preparing[i];
                 if (warning is not null) errors.Add(warning);
                 if (prepared.Title.Length == 0 && prepared.Text.Length == 0)
-                {
                     skipped.Add(new SkippedItem(Name(entry), "It has neither a title nor any text: nothing to store."));
-                    continue;
-                }
-                // Resolved here, just before storing in feed order, so that each story sees the entities of those before it.
-                var story = await entities.ResolveAsync(prepared, ct);
-                var (_, result) = await stories.SaveAsync(story, ct);
-                if (result == SaveResult.Stored)
+                else
                 {
-                    stored++;
+                    // Resolved in feed order, each story seeing the entities of those before it: observed now, as
+                    // the batch is stored after them (and read again from the store when one of them fails).
+                    var story = await entities.ResolveAsync(prepared, ct);
                     entities.Observe(story.Mentions, story.Published);
+                    batch.Add((entry, story));
                 }
-                else duplicates++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Failed(entry, e);
+            }
+            var last = i == fresh.Count - 1;
+            if (batch.Count > 0 && (last || batch.Count == MaxStoriesPerTransaction || !preparing[i + 1].IsCompleted))
+            {
+                await StoreAsync(batch);
+                batch.Clear();
             }
         }
         log.LogInformation("Feed {FeedId}: {Items} items, {Stored} stored, {Duplicates} duplicates, {Deferred} deferred, {Skipped} skipped",
@@ -185,6 +196,38 @@ public sealed class FeedPoller(
             failed++;
             errors.Add($"{Name(entry)}: {e.Message}");
             skipped.Add(new SkippedItem(Name(entry), $"Failed, to be tried again on the next poll: {e.Message}"));
+        }
+
+        async Task StoreAsync(List<(IdentifiedItem Entry, NewStory Story)> ready)
+        {
+            var results = new SaveResult?[ready.Count];
+            try
+            {
+                var saved = await stories.SaveManyAsync(ready.ConvertAll(r => r.Story), ct);
+                for (var k = 0; k < ready.Count; k++) results[k] = saved[k].Result;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One story the store refuses must not take the others with it: each is tried alone.
+                if (ready.Count == 1) Failed(ready[0].Entry, e);
+                else
+                    for (var k = 0; k < ready.Count; k++)
+                    {
+                        try
+                        {
+                            results[k] = (await stories.SaveAsync(ready[k].Story, ct)).Result;
+                        }
+                        catch (Exception one) when (one is not OperationCanceledException)
+                        {
+                            Failed(ready[k].Entry, one);
+                        }
+                    }
+            }
+            stored += results.Count(r => r == SaveResult.Stored);
+            duplicates += results.Count(r => r == SaveResult.Duplicate);
+            // The directory observed each story as it was resolved. A duplicate names what its stored twin named (it
+            // only counted one story more, until the next reload); one that failed makes it read the store again.
+            if (results.Any(r => r is null)) entities.Invalidate();
         }
     }
 

@@ -31,7 +31,7 @@ public interface IStoryStore
     /// </summary>
     Task<(long StoryId, SaveResult Result)> SaveAsync(NewStory story, CancellationToken ct = default);
 
-    /// <summary>As <see cref="SaveAsync"/> for many stories in one transaction (imports and benchmarks).</summary>
+    /// <summary>As <see cref="SaveAsync"/> for many stories in one transaction: all stored or none (a poll's prepared stories, imports).</summary>
     Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default);
 
     /// <summary>Replaces a story's mentions (re-tagging after a model change) and records the tagger version, language and tagging status.</summary>

@@ -1340,16 +1340,52 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     // ---------------------------------------------------------------- outages
 
     [SkippableFact]
+    public async Task A_poll_stores_the_stories_it_has_prepared_in_one_transaction()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var items = Enumerable.Range(1, 10).Select(n => new Fixtures.Item($"b-{n}", $"Batch story {n}", $"https://news.example.org/batch/{n}", $"Text {n}.")).ToArray();
+        server.MapContent("/feed", Fixtures.Rss("Batch", items));
+        var saves = 0;
+        await using var pipeline = await PipelineWithFaultsAsync(save => { saves = save; return Task.CompletedTask; });
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var report = await pipeline.PollAsync(feed);
+
+        Assert.Equal((10, 0), (report.Stored, report.Failed));
+        Assert.Equal(1, saves); // without article pages to fetch, all ten are prepared before the first is stored
+    }
+
+    [SkippableFact]
+    public async Task A_story_the_store_refuses_leaves_the_other_stories_of_its_transaction_stored()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var items = Enumerable.Range(1, 5).Select(n => new Fixtures.Item($"f-{n}", $"Refused story {n}", $"https://news.example.org/refused/{n}", $"Text {n}.")).ToArray();
+        server.MapContent("/feed", Fixtures.Rss("Refused", items));
+        // Save 1 is the five stories together, save 2 the first of them alone: both are refused.
+        await using var pipeline = await PipelineWithFaultsAsync(save => save <= 2 ? throw new InvalidOperationException("refused") : Task.CompletedTask);
+        var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
+
+        var report = await pipeline.PollAsync(feed);
+
+        Assert.Equal((4, 1), (report.Stored, report.Failed));
+        Assert.Equal(Enumerable.Range(2, 4).Select(n => $"Refused story {n}"), (await pipeline.AllStoriesAsync()).Select(s => s.Title).Order());
+        Assert.Contains(report.Skipped, s => s.Item == "https://news.example.org/refused/1");
+    }
+
+    [SkippableFact]
     public async Task An_outage_in_the_middle_of_a_poll_ends_with_every_item_stored_once_after_the_next_poll()
     {
         await using var server = await LocalServer.StartAsync();
         var items = Enumerable.Range(1, 10).Select(n => new Fixtures.Item($"o-{n}", $"Outage story {n}", $"https://news.example.org/outage/{n}", $"Text {n}.")).ToArray();
         server.MapContent("/feed", Fixtures.Rss("Outage", items), etag: "\"v1\"");
         IAsyncDisposable? outage = null;
+        // The poll's stories are prepared at once (no article pages) and stored together: save 1 is all of them, which
+        // meets the outage (as does any lookup made meanwhile); then each is tried alone, and the second of those
+        // (save 3) finds the database back.
         await using var pipeline = await PipelineWithFaultsAsync(async save =>
         {
-            if (save == 3) outage = await OutageAsync();   // save 3 meets the outage (and any lookup made meanwhile)
-            if (save == 4) await outage!.DisposeAsync();
+            if (save == 1) outage = await OutageAsync();
+            if (save == 3) await outage!.DisposeAsync();
         });
         var feed = await pipeline.AddFeedAsync(server.Url("/feed"));
 

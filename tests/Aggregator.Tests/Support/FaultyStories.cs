@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Tests.Support;
 
-/// <summary>The real story store, with something the test stages run before the n-th save (1, 2, ...): a lock, an outage.</summary>
+/// <summary>
+/// The real story store, with something the test stages run before the n-th save (1, 2, ...): a lock, an outage. A save
+/// is one call, of one story or of many in one transaction.
+/// </summary>
 public sealed class FaultyStories(IStoryStore inner, Func<int, Task> beforeSave) : IStoryStore
 {
     private int _saves;
@@ -24,9 +27,14 @@ public sealed class FaultyStories(IStoryStore inner, Func<int, Task> beforeSave)
         return await inner.SaveAsync(story, ct);
     }
 
+    public async Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default)
+    {
+        await beforeSave(Interlocked.Increment(ref _saves));
+        return await inner.SaveManyAsync(stories, ct);
+    }
+
     public Task<ExistingStory?> FindExistingAsync(long feedId, string guid, string? canonicalLink, CancellationToken ct = default) => inner.FindExistingAsync(feedId, guid, canonicalLink, ct);
     public Task LinkAsync(long feedId, string guid, string? itemTitle, long storyId, CancellationToken ct = default) => inner.LinkAsync(feedId, guid, itemTitle, storyId, ct);
-    public Task<IReadOnlyList<(long StoryId, SaveResult Result)>> SaveManyAsync(IReadOnlyList<NewStory> stories, CancellationToken ct = default) => inner.SaveManyAsync(stories, ct);
     public Task ReplaceTagsAsync(long storyId, StoryTags tags, CancellationToken ct = default) => inner.ReplaceTagsAsync(storyId, tags, ct);
     public Task<IReadOnlyList<StoryToTag>> UntaggedAsync(string? taggerVersion, long afterId, int limit, CancellationToken ct = default) => inner.UntaggedAsync(taggerVersion, afterId, limit, ct);
     public Task<StoryPage> SearchAsync(StoryQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
