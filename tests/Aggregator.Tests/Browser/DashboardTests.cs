@@ -298,8 +298,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
         await fixture.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
-        var people = await client.GetFromJsonAsync<JsonElement>("/api/entities?q=Emmanuel%20Macron&type=PERSON");
-        var id = people.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "Emmanuel Macron").GetProperty("id").GetInt64();
+        var id = await EntityIdAsync(client, "Emmanuel Macron", "PERSON");
         var (context, page, errors) = await OpenAsync($"#/entity/{id}");
         await using var _ = context;
 
@@ -475,8 +474,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
         await fixture.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
-        var people = await client.GetFromJsonAsync<JsonElement>("/api/entities?q=Emmanuel%20Macron&type=PERSON");
-        var id = people.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "Emmanuel Macron").GetProperty("id").GetInt64();
+        var id = await EntityIdAsync(client, "Emmanuel Macron", "PERSON");
         var (context, page, errors) = await OpenAsync($"#/entity/{id}");
         await using var _ = context;
 
