@@ -295,14 +295,10 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [SkippableFact]
     public async Task Entity_page_draws_a_chart_of_mentions_with_cooccurring_entities()
     {
-        Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
-        await fixture.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
-        var id = await EntityIdAsync(client, "Emmanuel Macron", "PERSON");
-        var (context, page, errors) = await OpenAsync($"#/entity/{id}");
+        var (context, page, errors, client, id) = await OpenEntityAsync("Emmanuel Macron", "PERSON", openEditing: false);
         await using var _ = context;
+        using var __ = client;
 
-        await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync("Emmanuel Macron");
         var chart = page.Locator("svg.chart");
         await Assertions.Expect(chart).ToBeVisibleAsync();
         Assert.True(await chart.Locator("rect.bar").CountAsync() >= 1, "a bar per day with mentions");
@@ -471,12 +467,9 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [SkippableFact]
     public async Task Entity_page_says_which_counts_are_all_time_and_which_window_the_chart_covers_and_changes_it()
     {
-        Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
-        await fixture.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
-        var id = await EntityIdAsync(client, "Emmanuel Macron", "PERSON");
-        var (context, page, errors) = await OpenAsync($"#/entity/{id}");
+        var (context, page, errors, client, id) = await OpenEntityAsync("Emmanuel Macron", "PERSON", openEditing: false);
         await using var _ = context;
+        using var __ = client;
 
         await Assertions.Expect(page.Locator(".figures dt").First).ToHaveTextAsync("Mentions, all time");
         await Assertions.Expect(page.Locator(".window .window-text")).ToContainTextAsync("Daily,");
@@ -500,7 +493,9 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.Empty(errors);
     }
 
-    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors, HttpClient Client, long Id)> OpenEntityAsync(string name, string type)
+    /// <summary>The entity's page, shown under its name; with its Edit area opened unless <paramref name="openEditing"/> is false.</summary>
+    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors, HttpClient Client, long Id)> OpenEntityAsync(
+        string name, string type, bool openEditing = true)
     {
         Skip.IfNot(File.Exists(DashboardFixture.ChromiumPath), DashboardFixture.SkipReason);
         await fixture.StartAsync();
@@ -508,7 +503,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var id = await EntityIdAsync(client, name, type);
         var (context, page, errors) = await OpenAsync($"#/entity/{id}");
         await Assertions.Expect(page.Locator("h1.entity-name")).ToHaveTextAsync(name);
-        await page.Locator(".entity-edit > summary").ClickAsync();
+        if (openEditing) await page.Locator(".entity-edit > summary").ClickAsync();
         return (context, page, errors, client, id);
     }
 
